@@ -1,0 +1,1 @@
+"""Activation Layer: partitioned Dagster assets that explain why active-user counts move."""

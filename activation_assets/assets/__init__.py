@@ -1,0 +1,1 @@
+"""Asset builders, one module per layer: base, fact, activation."""

@@ -1,0 +1,190 @@
+"""The activation layer of one fact: FirstLast snapshots, then per grain the activation
+states, every known user's status, and the active-user decomposition.
+
+FirstLast of day D and the status of period P each read their own previous partition,
+so they are self-dependent assets; everything else reads only its own period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.config import ActivationConfig, FactSpec
+from activation_assets.grains import Grain
+from activation_assets.sql import load_sql
+from activation_assets.tables import (
+    Table,
+    activation_status_table,
+    activation_table,
+    active_users_table,
+    fact_table,
+    first_last_table,
+)
+from activation_assets.warehouse import Prerequisite, TableWrite
+
+_PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+_ONE_DAY = dt.timedelta(days=1)
+
+_FIRST_LAST_SUMMARY = """
+select
+    count(*) as known_users,
+    count(*) filter (where last_date = snapshot_date) as active_users,
+    count(*) filter (where first_date = snapshot_date) as new_users
+from {table}
+where snapshot_date = $partition_start
+"""
+
+_ACTIVATION_SUMMARY = """
+select
+    count(*) as active_users,
+    count(*) filter (where state = 'new') as new_users,
+    count(*) filter (where state = 'retained') as retained_users,
+    count(*) filter (where state = 'reactivated') as reactivated_users
+from {table}
+where period_start = $partition_start
+"""
+
+_STATUS_SUMMARY = """
+select
+    count(*) as known_users,
+    count(*) filter (where status <> 'inactive') as active_users,
+    count(*) filter (where status = 'inactive') as inactive_users,
+    count(*) filter (where status = 'inactive' and previous_status <> 'inactive') as churned_users
+from {table}
+where period_start = $partition_start
+"""
+
+_ACTIVE_USERS_SUMMARY = """
+select active_users, new_users, retained_users, reactivated_users, churned_users, retention_rate, quick_ratio
+from {table}
+where period_start = $partition_start
+"""
+
+
+def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list[dg.AssetsDefinition]:
+    """Every activation asset of one fact: FirstLast, then four tables per grain."""
+    assets = [build_first_last_asset(config=config, fact=fact)]
+    for grain_name in fact.grains:
+        grain = Grain.of(grain_name, config)
+        assets += [
+            build_activation_grain_asset(config=config, fact=fact, grain=grain),
+            build_status_asset(config=config, fact=fact, grain=grain),
+            build_active_users_asset(fact=fact, grain=grain),
+        ]
+    return assets
+
+
+def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDefinition:
+    table, facts = first_last_table(fact.name), fact_table(fact.name)
+    sql = load_sql("activation/first_last", fact=fact.name)
+
+    def prerequisites(window: Window) -> list[Prerequisite]:
+        needed = [Prerequisite(facts.qualified_name, window.days)]
+        if not window.is_first:
+            needed.append(Prerequisite(table.qualified_name, (window.start - _ONE_DAY,)))
+        return needed
+
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(table,),
+            group="activation",
+            grain=Grain.of("daily", config),
+            deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION)),
+            writes=lambda conn, window: [TableWrite(table, sql, {"partition_date": window.start})],
+            prerequisites=prerequisites,
+            summaries=_summaries(table, _FIRST_LAST_SUMMARY),
+            description_suffix=" Built from the previous day's snapshot and the day's facts only.",
+        )
+    )
+
+
+def build_activation_grain_asset(
+    *, config: ActivationConfig, fact: FactSpec, grain: Grain
+) -> dg.AssetsDefinition:
+    table = activation_table(fact.name, grain.name)
+    facts, first_last = fact_table(fact.name), first_last_table(fact.name)
+    sql = load_sql("activation/activation", fact=fact.name)
+
+    def prerequisites(window: Window) -> list[Prerequisite]:
+        needed = [Prerequisite(facts.qualified_name, window.days)]
+        if window.start > config.start_date:
+            needed.append(Prerequisite(first_last.qualified_name, (window.start - _ONE_DAY,)))
+        return needed
+
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(table,),
+            group="activation",
+            grain=grain,
+            deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(first_last.asset_key)),
+            writes=lambda conn, window: [
+                TableWrite(table, sql, {"period_start": window.start, "period_end": window.end})
+            ],
+            prerequisites=prerequisites,
+            summaries=_summaries(table, _ACTIVATION_SUMMARY),
+        )
+    )
+
+
+def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
+    table = activation_status_table(fact.name, grain.name)
+    activation, first_last = activation_table(fact.name, grain.name), first_last_table(fact.name)
+    sql = load_sql("activation/activation_status", fact=fact.name, grain=grain.name)
+
+    def prerequisites(window: Window) -> list[Prerequisite]:
+        needed = [
+            Prerequisite(activation.qualified_name, (window.start,)),
+            Prerequisite(first_last.qualified_name, (window.end - _ONE_DAY,)),
+        ]
+        if not window.is_first:
+            needed.append(Prerequisite(table.qualified_name, (window.previous_start,)))
+        return needed
+
+    def writes(conn, window: Window) -> list[TableWrite]:
+        params = {
+            "period_start": window.start,
+            "period_end": window.end,
+            "previous_period_start": window.previous_start,
+            "is_first_period": window.is_first,
+        }
+        return [TableWrite(table, sql, params)]
+
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(table,),
+            group="activation",
+            grain=grain,
+            deps=(
+                dg.AssetDep(activation.asset_key),
+                dg.AssetDep(first_last.asset_key),
+                dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION),
+            ),
+            writes=writes,
+            prerequisites=prerequisites,
+            summaries=_summaries(table, _STATUS_SUMMARY),
+            description_suffix=" Built from the previous period's status, the period's activation and FirstLast.",
+        )
+    )
+
+
+def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
+    table, status = active_users_table(fact.name, grain.name), activation_status_table(fact.name, grain.name)
+    sql = load_sql("activation/active_users", fact=fact.name, grain=grain.name)
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(table,),
+            group="activation",
+            grain=grain,
+            deps=(dg.AssetDep(status.asset_key),),
+            writes=lambda conn, window: [TableWrite(table, sql, {"period_start": window.start})],
+            prerequisites=lambda window: [Prerequisite(status.qualified_name, (window.start,))],
+            summaries=_summaries(table, _ACTIVE_USERS_SUMMARY),
+        )
+    )
+
+
+def _summaries(table: Table, template: str) -> dict[str, str]:
+    return {table.qualified_name: template.format(table=table.qualified_name)}

@@ -1,0 +1,67 @@
+"""base.events and base.events_rejected: one computation, two tables.
+
+A local day is read from every UTC folder it overlaps; each raw row ends in exactly
+one of the two tables of exactly one partition, so rows read = kept + rejected.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import dagster as dg
+
+from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.config import ActivationConfig
+from activation_assets.grains import Grain
+from activation_assets.raw_source import stage_raw_events, utc_dates_of_local_day
+from activation_assets.sql import load_sql
+from activation_assets.tables import base_events, base_events_rejected
+from activation_assets.warehouse import TableWrite
+
+_REJECTED_SUMMARY = """
+select
+    count(*) as rejected_rows,
+    count(*) filter (where reject_reason = 'missing_user_id') as missing_user_id,
+    count(*) filter (where reject_reason = 'missing_event_name') as missing_event_name,
+    count(*) filter (where reject_reason = 'bad_timestamp') as bad_timestamp,
+    count(*) filter (where reject_reason = 'timestamp_outside_partition') as timestamp_outside_partition,
+    count(*) filter (where reject_reason = 'duplicate_event_id') as duplicate_event_id
+from base.events_rejected
+where partition_date = $partition_start
+"""
+
+_EVENTS_SUMMARY = """
+select
+    count(*) as events,
+    count(distinct user_id) as distinct_users,
+    (select count(*) from base.events_rejected where partition_date = $partition_start) + count(*) as rows_read
+from base.events
+where event_date = $partition_start
+"""
+
+
+def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
+    events, rejected = base_events(), base_events_rejected()
+
+    def writes(conn: duckdb.DuckDBPyConnection, window: Window) -> list[TableWrite]:
+        stage_raw_events(conn, config.source_path, utc_dates_of_local_day(window.start, config.timezone))
+        conn.execute(
+            "create or replace temp table classified_events as " + load_sql("base/classify_raw_events"),
+            {"timezone": config.timezone, "partition_date": window.start},
+        )
+        return [
+            TableWrite(events, load_sql("base/events"), {"timezone": config.timezone}),
+            TableWrite(rejected, load_sql("base/events_rejected")),
+        ]
+
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(events, rejected),
+            group="base",
+            grain=Grain.of("daily", config),
+            deps=(),
+            writes=writes,
+            prerequisites=lambda window: [],
+            summaries={events.qualified_name: _EVENTS_SUMMARY, rejected.qualified_name: _REJECTED_SUMMARY},
+            description_suffix=f" Read from {config.source_path}; local days in {config.timezone}.",
+        )
+    )

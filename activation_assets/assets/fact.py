@@ -1,0 +1,41 @@
+"""fact.<fact>: the events of base.events that count for one configured core action."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.config import ActivationConfig, FactSpec
+from activation_assets.grains import Grain
+from activation_assets.sql import load_sql
+from activation_assets.tables import base_events, fact_table
+from activation_assets.warehouse import Prerequisite, TableWrite
+
+_SUMMARY = """
+select count(distinct user_id) as active_users
+from fact.{fact}
+where event_date = $partition_start
+"""
+
+
+def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDefinition:
+    table = fact_table(fact.name)
+    events = base_events()
+    event_names = list(fact.event_names) if fact.event_names is not None else None
+    counted = "every event" if event_names is None else "events " + ", ".join(event_names)
+
+    def writes(conn, window: Window) -> list[TableWrite]:
+        return [TableWrite(table, load_sql("fact/fact"), {"partition_date": window.start, "event_names": event_names})]
+
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(table,),
+            group="fact",
+            grain=Grain.of("daily", config),
+            deps=(dg.AssetDep(events.asset_key),),
+            writes=writes,
+            prerequisites=lambda window: [Prerequisite(events.qualified_name, window.days)],
+            summaries={table.qualified_name: _SUMMARY.format(fact=fact.name)},
+            description_suffix=f" Counts {counted}. {fact.description}".rstrip(),
+        )
+    )

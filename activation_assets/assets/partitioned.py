@@ -1,0 +1,141 @@
+"""The one asset body shared by every table: replace partitions in order, atomically.
+
+Each layer describes its tables as a `TableAssetSpec` (what to write for a partition,
+what must be loaded first, what to report); this module turns that into a Dagster
+asset. Every asset has a single-run backfill policy, so a range arrives as one run that
+walks its partitions in date order, which is what the self-dependent tables need.
+"""
+
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from activation_assets.grains import Grain
+from activation_assets.tables import Table
+from activation_assets.warehouse import (
+    Prerequisite,
+    TableWrite,
+    prepare_connection,
+    replace_partition,
+    require_loaded,
+)
+
+DUCKDB_POOL = "duckdb"
+
+
+@dataclass(frozen=True)
+class Window:
+    """One partition: the days [start, end) of its period."""
+
+    key: str
+    start: dt.date
+    end: dt.date
+    previous_start: dt.date
+    is_first: bool
+
+    @property
+    def days(self) -> tuple[dt.date, ...]:
+        return tuple(self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days))
+
+
+@dataclass(frozen=True)
+class TableAssetSpec:
+    """What an asset writes for one partition and what it needs first."""
+
+    tables: tuple[Table, ...]
+    group: str
+    grain: Grain
+    deps: tuple[dg.AssetDep, ...]
+    writes: Callable[[duckdb.DuckDBPyConnection, Window], list[TableWrite]]
+    prerequisites: Callable[[Window], list[Prerequisite]]
+    summaries: dict[str, str]
+    description_suffix: str = ""
+
+
+def windows_of(grain: Grain, partition_keys: list[str]) -> list[Window]:
+    """The windows of the given partition keys, in date order."""
+    partitions_def = grain.partitions_def
+    first_key = partitions_def.get_first_partition_key()
+    windows = []
+    for key in sorted(partition_keys):
+        window = partitions_def.time_window_for_partition_key(key)
+        start = window.start.date()
+        windows.append(
+            Window(
+                key=key,
+                start=start,
+                end=window.end.date(),
+                previous_start=grain.period_start(start - dt.timedelta(days=1)),
+                is_first=key == first_key,
+            )
+        )
+    return windows
+
+
+def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
+    """A Dagster asset (one or more tables) that replaces its partitions in order."""
+    asset_specs = [
+        dg.AssetSpec(
+            key=table.asset_key,
+            deps=list(spec.deps),
+            group_name=spec.group,
+            description=f"{table.grain}{spec.description_suffix}",
+            kinds={"duckdb"},
+            metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table.qualified_name},
+        )
+        for table in spec.tables
+    ]
+    name = "__".join([spec.tables[0].schema, spec.tables[0].name])
+
+    @dg.multi_asset(
+        name=name,
+        specs=asset_specs,
+        partitions_def=spec.grain.partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=DUCKDB_POOL,
+    )
+    def _table_asset(
+        context: dg.AssetExecutionContext, duckdb: DuckDBResource
+    ) -> Iterator[dg.MaterializeResult]:
+        windows = windows_of(spec.grain, context.partition_keys)
+        totals = {table.qualified_name: 0 for table in spec.tables}
+        with duckdb.get_connection() as conn:
+            prepare_connection(conn)
+            spec.grain.install_macros(conn)
+            for i, window in enumerate(windows, start=1):
+                require_loaded(conn, spec.prerequisites(window), computing=f"{name} {window.key}")
+                written = replace_partition(conn, window.start, spec.writes(conn, window))
+                for table_name, rows in written.items():
+                    totals[table_name] += rows
+                context.log.info(
+                    f"{name} {window.key} ({i}/{len(windows)}): "
+                    + ", ".join(f"{rows} rows in {t}" for t, rows in written.items())
+                )
+            last = windows[-1]
+            for table in spec.tables:
+                metadata: dict[str, object] = {
+                    "dagster/row_count": dg.MetadataValue.int(totals[table.qualified_name]),
+                    "partitions_in_run": dg.MetadataValue.int(len(windows)),
+                }
+                summary_sql = spec.summaries.get(table.qualified_name)
+                if summary_sql:
+                    metadata.update(_summary(conn, summary_sql, last.start))
+                yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
+
+    return _table_asset
+
+
+def _summary(conn: duckdb.DuckDBPyConnection, sql: str, partition_start: dt.date) -> dict[str, object]:
+    result = conn.execute(sql, {"partition_start": partition_start})
+    row = result.fetchone()
+    names = [d[0] for d in result.description]
+    return {
+        name: (dg.MetadataValue.float(float(value)) if isinstance(value, float) else dg.MetadataValue.int(int(value)))
+        for name, value in zip(names, row or ())
+        if value is not None
+    }

@@ -1,0 +1,284 @@
+"""The project's one configuration file: a validated, immutable model of the YAML.
+
+Every value is checked when definitions load, and a bad value raises `ConfigError`
+naming the file, the key, the value and what is allowed, so a typo never turns into
+an obscure failure halfway through a backfill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_ENV_VAR = "ACTIVATION_CONFIG"
+DEFAULT_CONFIG_PATH = "activation.yaml"
+
+GRAINS = ("daily", "weekly", "monthly")
+WEEKDAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
+DEFAULT_INACTIVITY_BUCKETS: dict[str, tuple[int, ...]] = {
+    "daily": (1, 2, 8, 15, 31, 91),
+    "weekly": (1, 2, 5, 13),
+    "monthly": (1, 2, 4, 7, 13),
+}
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+ALL_EVENTS = "all"
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or not allowed."""
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A core action: which events count for it and at which grains it is reported."""
+
+    name: str
+    event_names: tuple[str, ...] | None
+    grains: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    event_name: str
+    window_days: int
+
+
+@dataclass(frozen=True)
+class FunnelSpec:
+    name: str
+    steps: tuple[FunnelStep, ...]
+
+
+@dataclass(frozen=True)
+class ActivationConfig:
+    """Everything the asset factory needs to generate the graph."""
+
+    source_path: str
+    warehouse_path: str
+    start_date: dt.date
+    facts: tuple[FactSpec, ...]
+    timezone: str = "UTC"
+    week_start: str = "monday"
+    funnels: tuple[FunnelSpec, ...] = ()
+    inactivity_buckets: dict[str, tuple[int, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_INACTIVITY_BUCKETS)
+    )
+    config_path: str = ""
+
+    @property
+    def week_start_day_offset(self) -> int:
+        """Day of week the weeks start on, 0 = Sunday (Dagster's `day_offset`)."""
+        return WEEKDAYS.index(self.week_start)
+
+    def fact(self, name: str) -> FactSpec:
+        return next(f for f in self.facts if f.name == name)
+
+
+def config_path_from_env() -> Path:
+    """The configuration file named by $ACTIVATION_CONFIG, else ./activation.yaml."""
+    return Path(os.environ.get(CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH))
+
+
+def load_config(path: str | Path) -> ActivationConfig:
+    """Read and validate a configuration file; relative paths in it are relative to it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: configuration file not found (set ${CONFIG_ENV_VAR} to its path)"
+        )
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_config(raw, source=str(path), base_dir=path.resolve().parent)
+
+
+def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
+    """Validate an already-parsed YAML document."""
+    reader = _Reader(source)
+    top = reader.mapping(raw, "")
+    reader.no_unknown_keys(
+        top,
+        "",
+        {"timezone", "start_date", "week_start", "source", "warehouse", "facts",
+         "funnels", "inactivity_buckets"},
+    )
+    timezone = reader.timezone(top.get("timezone", "UTC"), "timezone")
+    week_start = reader.choice(top.get("week_start", "monday"), "week_start", WEEKDAYS)
+    start_date = reader.date(reader.required(top, "start_date", ""), "start_date")
+
+    source_section = reader.mapping(reader.required(top, "source", ""), "source")
+    reader.no_unknown_keys(source_section, "source", {"path"})
+    source_path = _resolve(
+        reader.string(reader.required(source_section, "path", "source"), "source.path"), base_dir
+    )
+
+    warehouse = reader.mapping(reader.required(top, "warehouse", ""), "warehouse")
+    reader.no_unknown_keys(warehouse, "warehouse", {"path"})
+    warehouse_path = _resolve(
+        reader.string(reader.required(warehouse, "path", "warehouse"), "warehouse.path"), base_dir
+    )
+
+    facts = tuple(
+        _parse_fact(reader, item, f"facts[{i}]")
+        for i, item in enumerate(reader.sequence(reader.required(top, "facts", ""), "facts", min_len=1))
+    )
+    reader.unique([f.name for f in facts], "facts[].name")
+
+    funnels = tuple(
+        _parse_funnel(reader, item, f"funnels[{i}]")
+        for i, item in enumerate(reader.sequence(top.get("funnels", []) or [], "funnels"))
+    )
+    reader.unique([f.name for f in funnels], "funnels[].name")
+
+    buckets = dict(DEFAULT_INACTIVITY_BUCKETS)
+    configured = reader.mapping(top.get("inactivity_buckets", {}) or {}, "inactivity_buckets")
+    reader.no_unknown_keys(configured, "inactivity_buckets", set(GRAINS))
+    for grain, bounds in configured.items():
+        buckets[grain] = _parse_buckets(reader, bounds, f"inactivity_buckets.{grain}")
+
+    return ActivationConfig(
+        source_path=source_path,
+        warehouse_path=warehouse_path,
+        start_date=start_date,
+        facts=facts,
+        timezone=timezone,
+        week_start=week_start,
+        funnels=funnels,
+        inactivity_buckets=buckets,
+        config_path=source,
+    )
+
+
+def _resolve(value: str, base_dir: Path) -> str:
+    if "://" in value or Path(value).is_absolute():
+        return value
+    return str(base_dir / value)
+
+
+def _parse_fact(reader: _Reader, raw: Any, key: str) -> FactSpec:
+    item = reader.mapping(raw, key)
+    reader.no_unknown_keys(item, key, {"name", "events", "grains", "description"})
+    name = reader.identifier(reader.required(item, "name", key), f"{key}.name")
+    events_raw = reader.required(item, "events", key)
+    if events_raw == ALL_EVENTS:
+        event_names = None
+    else:
+        events = reader.sequence(events_raw, f"{key}.events", min_len=1, allowed=f"'{ALL_EVENTS}' or a list of event names")
+        event_names = tuple(reader.string(e, f"{key}.events[{i}]") for i, e in enumerate(events))
+    grains_raw = reader.sequence(item.get("grains", list(GRAINS)), f"{key}.grains", min_len=1)
+    grains = tuple(reader.choice(g, f"{key}.grains[{i}]", GRAINS) for i, g in enumerate(grains_raw))
+    reader.unique(list(grains), f"{key}.grains")
+    description = reader.string(item.get("description", ""), f"{key}.description", allow_empty=True)
+    return FactSpec(name=name, event_names=event_names, grains=grains, description=description)
+
+
+def _parse_funnel(reader: _Reader, raw: Any, key: str) -> FunnelSpec:
+    item = reader.mapping(raw, key)
+    reader.no_unknown_keys(item, key, {"name", "steps"})
+    name = reader.identifier(reader.required(item, "name", key), f"{key}.name")
+    steps = []
+    for i, step_raw in enumerate(reader.sequence(reader.required(item, "steps", key), f"{key}.steps", min_len=1)):
+        step_key = f"{key}.steps[{i}]"
+        step = reader.mapping(step_raw, step_key)
+        reader.no_unknown_keys(step, step_key, {"event", "window_days"})
+        event = reader.string(reader.required(step, "event", step_key), f"{step_key}.event")
+        window = reader.positive_int(reader.required(step, "window_days", step_key), f"{step_key}.window_days")
+        steps.append(FunnelStep(event_name=event, window_days=window))
+    return FunnelSpec(name=name, steps=tuple(steps))
+
+
+def _parse_buckets(reader: _Reader, raw: Any, key: str) -> tuple[int, ...]:
+    bounds = tuple(
+        reader.positive_int(b, f"{key}[{i}]")
+        for i, b in enumerate(reader.sequence(raw, key, min_len=1))
+    )
+    if bounds[0] != 1 or any(a >= b for a, b in zip(bounds, bounds[1:])):
+        reader.fail(key, bounds, "ascending lower bounds starting at 1, e.g. [1, 2, 8, 15]")
+    return bounds
+
+
+class _Reader:
+    """Typed accessors that raise ConfigError naming the file and key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, value: Any, allowed: str) -> None:
+        where = key or "(top level)"
+        raise ConfigError(f"{self.source}: {where} = {value!r} is not allowed; expected {allowed}")
+
+    def required(self, mapping: dict, name: str, parent: str) -> Any:
+        if name not in mapping or mapping[name] is None:
+            key = f"{parent}.{name}" if parent else name
+            raise ConfigError(f"{self.source}: missing required key '{key}'")
+        return mapping[name]
+
+    def mapping(self, value: Any, key: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, value, "a mapping of keys to values")
+        return value
+
+    def sequence(self, value: Any, key: str, *, min_len: int = 0, allowed: str = "a list") -> list:
+        if not isinstance(value, list) or len(value) < min_len:
+            self.fail(key, value, allowed if min_len == 0 else f"{allowed} with at least {min_len} item")
+        return value
+
+    def no_unknown_keys(self, mapping: dict, key: str, known: set[str]) -> None:
+        unknown = sorted(set(map(str, mapping)) - known)
+        if unknown:
+            where = f"{key}.{unknown[0]}" if key else unknown[0]
+            raise ConfigError(
+                f"{self.source}: unknown key '{where}'; allowed keys here: {', '.join(sorted(known))}"
+            )
+
+    def string(self, value: Any, key: str, *, allow_empty: bool = False) -> str:
+        if not isinstance(value, str) or (not allow_empty and not value.strip()):
+            self.fail(key, value, "a non-empty string")
+        return value
+
+    def identifier(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not IDENTIFIER.match(value):
+            self.fail(key, value, "a SQL identifier matching [a-z][a-z0-9_]*")
+        return value
+
+    def choice(self, value: Any, key: str, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            self.fail(key, value, "one of " + ", ".join(allowed))
+        return value
+
+    def positive_int(self, value: Any, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(key, value, "a whole number ≥ 1")
+        return value
+
+    def date(self, value: Any, key: str) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, value, "a date written YYYY-MM-DD")
+        raise AssertionError("unreachable")
+
+    def timezone(self, value: Any, key: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(str(value))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.fail(key, value, "an IANA time zone name such as UTC, Asia/Seoul or America/New_York")
+        return str(value)
+
+    def unique(self, names: list[str], key: str) -> None:
+        seen = set()
+        for name in names:
+            if name in seen:
+                raise ConfigError(f"{self.source}: {key} has '{name}' twice; names must be unique")
+            seen.add(name)

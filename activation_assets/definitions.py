@@ -1,0 +1,30 @@
+"""Dagster entry point: the Definitions built from the configuration file.
+
+The file is read when Dagster loads the code location (not at import), from
+$ACTIVATION_CONFIG or ./activation.yaml.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from activation_assets.config import ActivationConfig, config_path_from_env, load_config
+from activation_assets.factory import build_assets
+from activation_assets.jobs import build_jobs
+
+
+def build_definitions(config: ActivationConfig) -> dg.Definitions:
+    """Assets, jobs and the DuckDB resource for one configuration."""
+    assets = build_assets(config)
+    return dg.Definitions(
+        assets=assets,
+        jobs=build_jobs(config),
+        resources={"duckdb": DuckDBResource(database=config.warehouse_path)},
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions(load_config(config_path_from_env()))

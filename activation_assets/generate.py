@@ -1,0 +1,91 @@
+"""A realistic, deterministic sample event log in the raw layout (Parquet, Hive folders
+by UTC date), generated inside DuckDB in chunks of days.
+
+Every draw is a hash of (seed, user, day, ...), so the output depends only on the
+parameters, not on threads or chunking. A finished chunk leaves a marker file, so an
+interrupted generation resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from activation_assets.sql import load_sql
+
+MARKER_DIR = "_generator"
+
+
+@dataclass(frozen=True)
+class GenerateParams:
+    users: int = 20_000
+    days: int = 90
+    start_date: dt.date = dt.date(2025, 1, 1)
+    seed: int = 42
+    chunk_days: int = 30
+
+
+def generate_events(
+    out: str | Path,
+    params: GenerateParams,
+    *,
+    threads: int | None = None,
+    progress: Callable[[str], None] = print,
+) -> int:
+    """Write the event log under `out`; returns the rows written by this call."""
+    out = Path(out)
+    markers = out / MARKER_DIR
+    _claim_folder(out, markers, params)
+    conn = duckdb.connect()
+    if threads:
+        conn.execute(f"set threads = {int(threads)}")
+    conn.execute("set TimeZone = 'UTC'")
+    conn.execute(f"create macro unit(a, b := 0, c := 0, d := 0, e := 0) as "
+                 f"(hash({int(params.seed)}, a, b, c, d, e) % 1000003) / 1000003.0")
+    conn.execute("create table users as " + load_sql("generate/users"), {"users": params.users, "days": params.days})
+    written = 0
+    chunks = [(first, min(first + params.chunk_days, params.days) - 1)
+              for first in range(0, params.days, params.chunk_days)]
+    for number, (first, last) in enumerate(chunks, start=1):
+        marker = markers / f"chunk_{first:05d}_{last:05d}.done"
+        days = f"{params.start_date + dt.timedelta(days=first)}..{params.start_date + dt.timedelta(days=last)}"
+        if marker.exists():
+            progress(f"chunk {number}/{len(chunks)} ({days}) already written, skipped")
+            continue
+        began = time.monotonic()
+        for day_num in range(first, last + 1):
+            shutil.rmtree(out / f"date={params.start_date + dt.timedelta(days=day_num)}", ignore_errors=True)
+        rows = conn.execute(
+            f"copy ({load_sql('generate/events')}) to '{_quoted(out)}' "
+            f"(format parquet, partition_by (date), overwrite_or_ignore, filename_pattern 'events_{{i}}')",
+            {"first_day": first, "last_day": last, "start_date": params.start_date},
+        ).fetchone()[0]
+        marker.write_text(json.dumps({"rows": rows}))
+        written += rows
+        progress(f"chunk {number}/{len(chunks)} ({days}): {rows:,} rows in {time.monotonic() - began:.1f}s")
+    conn.close()
+    return written
+
+
+def _claim_folder(out: Path, markers: Path, params: GenerateParams) -> None:
+    """Refuse to mix two generations in one folder; remember the parameters of this one."""
+    markers.mkdir(parents=True, exist_ok=True)
+    params_file = markers / "params.json"
+    wanted = json.dumps(asdict(params), default=str, sort_keys=True)
+    if params_file.exists() and params_file.read_text() != wanted:
+        raise ValueError(
+            f"{out} already holds events generated with {params_file.read_text()}; "
+            f"remove the folder or choose another to generate with {wanted}"
+        )
+    params_file.write_text(wanted)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,47 @@
+"""One asset job per partitioning (daily, weekly, monthly): the units that range runs,
+the command line and the schedule execute."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from activation_assets.config import GRAINS, ActivationConfig
+from activation_assets.tables import (
+    activation_status_table,
+    activation_table,
+    active_users_table,
+    base_events,
+    base_events_rejected,
+    fact_table,
+    first_last_table,
+)
+
+
+def job_name(grain: str) -> str:
+    return f"{grain}_assets"
+
+
+def asset_keys_by_grain(config: ActivationConfig) -> dict[str, list[dg.AssetKey]]:
+    """The asset keys partitioned by each grain, in dependency order."""
+    keys: dict[str, list[dg.AssetKey]] = {g: [] for g in GRAINS}
+    keys["daily"] += [base_events().asset_key, base_events_rejected().asset_key]
+    for fact in config.facts:
+        keys["daily"] += [fact_table(fact.name).asset_key, first_last_table(fact.name).asset_key]
+        for grain in fact.grains:
+            keys[grain] += [
+                build(fact.name, grain).asset_key
+                for build in (activation_table, activation_status_table, active_users_table)
+            ]
+    return {g: k for g, k in keys.items() if k}
+
+
+def build_jobs(config: ActivationConfig) -> list[dg.UnresolvedAssetJobDefinition]:
+    """A job for each grain in use, selecting every asset partitioned by that grain."""
+    return [
+        dg.define_asset_job(
+            job_name(grain),
+            selection=dg.AssetSelection.assets(*keys),
+            description=f"Every {grain}-partitioned asset of the activation layer.",
+        )
+        for grain, keys in asset_keys_by_grain(config).items()
+    ]

@@ -1,0 +1,46 @@
+"""The active-user decomposition of the latest periods, for every fact and grain."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from activation_assets.config import ActivationConfig
+from activation_assets.tables import active_users_table
+
+
+def latest_decomposition(conn: duckdb.DuckDBPyConnection, table_name: str, periods: int) -> pd.DataFrame:
+    """The last `periods` rows of an active-users table, oldest first."""
+    return conn.execute(
+        f"""
+        select * from (
+            select period_start, active_users, new_users, retained_users, reactivated_users,
+                   churned_users, round(retention_rate, 3) as retention_rate, round(quick_ratio, 2) as quick_ratio
+            from {table_name}
+            order by period_start desc
+            limit $periods
+        ) order by period_start
+        """,
+        {"periods": periods},
+    ).df()
+
+
+def render_report(config: ActivationConfig, periods: int = 5) -> str:
+    """A readable text report; tables not yet materialized are named as such."""
+    sections = []
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        existing = {
+            f"{schema}.{name}"
+            for schema, name in conn.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        }
+        for fact in config.facts:
+            for grain in fact.grains:
+                table = active_users_table(fact.name, grain)
+                title = f"{fact.name} · {grain} — {table.qualified_name}"
+                if table.qualified_name not in existing:
+                    sections.append(f"{title}\n  (not materialized yet)")
+                    continue
+                frame = latest_decomposition(conn, table.qualified_name, periods)
+                body = frame.to_string(index=False, na_rep="—") if len(frame) else "  (no periods yet)"
+                sections.append(f"{title}\n{body}")
+    return "\n\n".join(sections)

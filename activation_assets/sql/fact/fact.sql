@@ -1,0 +1,11 @@
+-- One fact's events of a local day: all events, or only the configured event names.
+-- Params: $partition_date, $event_names (null = every event).
+select
+    user_id,
+    event_date,
+    event_datetime,
+    event_name,
+    event_id
+from base.events
+where event_date = $partition_date
+  and (cast($event_names as varchar[]) is null or list_contains(cast($event_names as varchar[]), event_name))

@@ -1,0 +1,157 @@
+"""The table catalogue: every table's name, grain, partition column and columns.
+
+One definition per kind of table feeds the DuckDB DDL, the Dagster asset description
+and the column schema shown in the UI, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+_OPTIONAL_ATTRIBUTES = (
+    ("country", "varchar", "Country at the event."),
+    ("device_os", "varchar", "Device operating system at the event."),
+    ("app_version", "varchar", "App version at the event."),
+    ("utm_source", "varchar", "Acquisition source at the event."),
+    ("utm_medium", "varchar", "Acquisition medium at the event."),
+    ("utm_campaign", "varchar", "Acquisition campaign at the event."),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DuckDB table written one partition at a time."""
+
+    schema: str
+    name: str
+    grain: str
+    partition_column: str
+    columns: tuple[Column, ...]
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def asset_key(self) -> dg.AssetKey:
+        return dg.AssetKey([self.schema, self.name])
+
+    @property
+    def column_schema(self) -> dg.TableSchema:
+        return dg.TableSchema(
+            columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in self.columns]
+        )
+
+    def create_sql(self) -> str:
+        columns = ", ".join(f"{c.name} {c.type}" for c in self.columns)
+        return f"create table if not exists {self.qualified_name} ({columns})"
+
+
+def _table(schema: str, name: str, grain: str, partition_column: str, columns) -> Table:
+    return Table(schema, name, grain, partition_column, tuple(Column(*c) for c in columns))
+
+
+def base_events() -> Table:
+    return _table("base", "events", "One row per valid, deduplicated event; partition = local day.", "event_date", (
+        ("event_id", "varchar", "Event id from the source (null when the source has none)."),
+        ("user_id", "varchar", "The user."),
+        ("event_name", "varchar", "What happened."),
+        ("event_ts", "timestamptz", "When it happened (an instant, UTC)."),
+        ("event_date", "date", "Local day in the reporting timezone."),
+        ("event_datetime", "timestamp", "Local wall-clock time in the reporting timezone."),
+        *_OPTIONAL_ATTRIBUTES,
+    ))
+
+
+def base_events_rejected() -> Table:
+    return _table("base", "events_rejected", "One row per rejected input row; partition = local day.", "partition_date", (
+        ("partition_date", "date", "The local-day partition the row was read for."),
+        ("reject_reason", "varchar", "missing_user_id, missing_event_name, bad_timestamp, "
+                                     "timestamp_outside_partition or duplicate_event_id."),
+        ("source_file", "varchar", "The raw file the row came from."),
+        ("event_id", "varchar", "Raw value."),
+        ("user_id", "varchar", "Raw value."),
+        ("event_name", "varchar", "Raw value."),
+        ("event_timestamp", "varchar", "Raw value, as text."),
+        *_OPTIONAL_ATTRIBUTES,
+    ))
+
+
+def fact_table(fact: str) -> Table:
+    return _table("fact", fact, f"One row per {fact} event; partition = local day.", "event_date", (
+        ("user_id", "varchar", "The user."),
+        ("event_date", "date", "Local day."),
+        ("event_datetime", "timestamp", "Local wall-clock time."),
+        ("event_name", "varchar", "The event that counted for the fact."),
+        ("event_id", "varchar", "Event id from the source."),
+    ))
+
+
+def first_last_table(fact: str) -> Table:
+    return _table("activation", f"{fact}_first_last",
+                  f"One row per user with a first {fact} on or before the snapshot day; partition = snapshot day.",
+                  "snapshot_date", (
+        ("snapshot_date", "date", "The day the snapshot describes."),
+        ("user_id", "varchar", "The user."),
+        ("first_date", "date", "First day the user did the fact."),
+        ("first_datetime", "timestamp", "First local time the user did the fact."),
+        ("last_date", "date", "Latest day on or before snapshot_date the user did the fact."),
+        ("last_datetime", "timestamp", "Latest local time on or before the end of snapshot_date."),
+        ("active_days", "bigint", "Days with the fact up to snapshot_date."),
+    ))
+
+
+def activation_table(fact: str, grain: str) -> Table:
+    return _table("activation", f"{fact}_activation_{grain}",
+                  f"One row per user active in the {grain} period (fact {fact}); partition = period.",
+                  "period_start", (
+        ("period_start", "date", "First day of the period."),
+        ("user_id", "varchar", "The user."),
+        ("state", "varchar", "new, retained or reactivated."),
+        ("first_active_date", "date", "First day the user ever did the fact."),
+        ("previous_active_date", "date", "Latest active day before the period (null for new)."),
+        ("return_interval", "integer", "Periods from previous_active_date's period to this one (null for new)."),
+        ("active_days", "integer", "Active days within the period."),
+    ))
+
+
+def activation_status_table(fact: str, grain: str) -> Table:
+    return _table("activation", f"{fact}_activation_status_{grain}",
+                  f"One row per known user per {grain} period (fact {fact}); partition = period.",
+                  "period_start", (
+        ("period_start", "date", "First day of the period."),
+        ("user_id", "varchar", "The user."),
+        ("status", "varchar", "new, retained, reactivated or inactive."),
+        ("previous_status", "varchar", "Status in the previous period (null in the user's first)."),
+        ("transition", "varchar", "<previous_status or none>_to_<status>."),
+        ("consecutive_active_periods", "integer", "Run of active periods ending here (0 when inactive)."),
+        ("inactive_periods", "integer", "Periods since the last active one (0 when active)."),
+        ("periods_since_first_active", "integer", "Periods since the first active one."),
+        ("first_active_date", "date", "First active day."),
+        ("last_active_date", "date", "Latest active day up to the end of the period."),
+        ("inactivity_bucket", "varchar", "Bucket of inactive_periods, or of return_interval - 1 when reactivated."),
+    ))
+
+
+def active_users_table(fact: str, grain: str) -> Table:
+    return _table("activation", f"{fact}_active_users_{grain}",
+                  f"One row per {grain} period: the active-user decomposition of fact {fact}.",
+                  "period_start", (
+        ("period_start", "date", "First day of the period."),
+        ("active_users", "bigint", "new + retained + reactivated."),
+        ("new_users", "bigint", "Users in their first active period."),
+        ("retained_users", "bigint", "Users active in this and the previous period."),
+        ("reactivated_users", "bigint", "Users active again after at least one inactive period."),
+        ("churned_users", "bigint", "Users active in the previous period, inactive in this one."),
+        ("retention_rate", "double", "retained / active in the previous period."),
+        ("quick_ratio", "double", "(new + reactivated) / churned; null when churned is 0."),
+    ))

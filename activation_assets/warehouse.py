@@ -1,0 +1,130 @@
+"""Writing to the embedded DuckDB warehouse: atomic partition replacement and the
+record of which partitions are loaded.
+
+`meta.partition_loads` is written in the same transaction as the partition itself, so
+"is day D loaded?" is answered by the warehouse, not by run history, and an empty
+partition (a day with no purchases) is told apart from a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+from activation_assets.tables import Table
+
+SCHEMAS = ("base", "fact", "activation", "mart", "meta")
+
+_PARTITION_LOADS_DDL = """
+create table if not exists meta.partition_loads (
+    table_name varchar not null,
+    partition_start date not null,
+    row_count bigint not null,
+    loaded_at timestamptz not null,
+    primary key (table_name, partition_start)
+)
+"""
+
+
+@dataclass(frozen=True)
+class TableWrite:
+    """The rows of one table's partition, as a select and its parameters."""
+
+    table: Table
+    select_sql: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """Partitions of an upstream table that must be loaded before a partition is computed."""
+
+    table_name: str
+    partition_starts: tuple[dt.date, ...]
+
+
+class MissingUpstreamPartitions(dg.Failure):
+    """Raised instead of computing a partition from incomplete inputs."""
+
+
+def prepare_connection(conn: duckdb.DuckDBPyConnection) -> None:
+    """UTC session time zone, the layer schemas and the load record."""
+    conn.execute("set TimeZone = 'UTC'")
+    for schema in SCHEMAS:
+        conn.execute(f"create schema if not exists {schema}")
+    conn.execute(_PARTITION_LOADS_DDL)
+
+
+def replace_partition(
+    conn: duckdb.DuckDBPyConnection, partition_start: dt.date, writes: list[TableWrite]
+) -> dict[str, int]:
+    """Delete and re-insert one partition of each table in a single transaction.
+
+    Returns rows written per table. Either every table's partition is replaced and
+    recorded as loaded, or nothing changes.
+    """
+    for write in writes:
+        conn.execute(write.table.create_sql())
+    rows: dict[str, int] = {}
+    conn.execute("begin transaction")
+    try:
+        for write in writes:
+            table = write.table
+            conn.execute(
+                f"delete from {table.qualified_name} where {table.partition_column} = $partition_start",
+                {"partition_start": partition_start},
+            )
+            inserted = conn.execute(
+                f"insert into {table.qualified_name} by name {write.select_sql}", write.params
+            ).fetchone()
+            rows[table.qualified_name] = int(inserted[0]) if inserted else 0
+            conn.execute(
+                "insert or replace into meta.partition_loads values ($table_name, $partition_start, $rows, now())",
+                {"table_name": table.qualified_name, "partition_start": partition_start,
+                 "rows": rows[table.qualified_name]},
+            )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return rows
+
+
+def missing_partitions(
+    conn: duckdb.DuckDBPyConnection, prerequisite: Prerequisite
+) -> list[dt.date]:
+    """The prerequisite's partitions that have no load record."""
+    if not prerequisite.partition_starts:
+        return []
+    loaded = {
+        row[0]
+        for row in conn.execute(
+            "select partition_start from meta.partition_loads "
+            "where table_name = $table_name and list_contains($starts, partition_start)",
+            {"table_name": prerequisite.table_name, "starts": list(prerequisite.partition_starts)},
+        ).fetchall()
+    }
+    return [d for d in prerequisite.partition_starts if d not in loaded]
+
+
+def require_loaded(
+    conn: duckdb.DuckDBPyConnection, prerequisites: list[Prerequisite], *, computing: str
+) -> None:
+    """Fail, naming the missing partitions, unless every prerequisite is loaded."""
+    problems = []
+    for prerequisite in prerequisites:
+        missing = missing_partitions(conn, prerequisite)
+        if missing:
+            shown = ", ".join(d.isoformat() for d in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            problems.append(f"{prerequisite.table_name} is missing {shown}{more}")
+    if problems:
+        raise MissingUpstreamPartitions(
+            description=f"Refusing to compute {computing}: " + "; ".join(problems)
+            + ". Materialize those partitions first.",
+            metadata={"missing": "; ".join(problems)},
+        )

@@ -1,0 +1,118 @@
+"""Shared test tooling: hand-built raw logs, configurations in a temp folder, runs
+through the real runner, and table reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import yaml
+
+from activation_assets.config import ActivationConfig, load_config
+from activation_assets.definitions import build_definitions
+from activation_assets.runner import execute_runs, plan_runs
+
+RAW_COLUMNS = (
+    "event_id", "user_id", "event_name", "event_timestamp", "country", "device_os",
+    "app_version", "utm_source", "utm_medium", "utm_campaign",
+)
+
+
+def write_raw_log(root: Path, rows: list[dict[str, Any]], *, fmt: str = "parquet", name: str = "events") -> None:
+    """Write rows into <root>/date=<UTC date>/<name>.<fmt>, the folder date taken from
+    each row's `folder` key, else from its timestamp's UTC date."""
+    frame = pd.DataFrame([{c: row.get(c) for c in RAW_COLUMNS} | {"folder": _folder(row)} for row in rows])
+    conn = duckdb.connect()
+    conn.register("frame", frame)
+    for folder, _ in frame.groupby("folder"):
+        path = root / f"date={folder}"
+        path.mkdir(parents=True, exist_ok=True)
+        target = str(path / f"{name}.{fmt}")
+        select = f"select {', '.join(RAW_COLUMNS)} from frame where folder = '{folder}'"
+        options = {"parquet": "format parquet", "csv": "format csv, header true", "jsonl": "format json"}[fmt]
+        conn.execute(f"copy ({select}) to '{target}' ({options})")
+    conn.close()
+
+
+def _folder(row: dict[str, Any]) -> str:
+    if row.get("folder"):
+        return row["folder"]
+    return pd.Timestamp(row["event_timestamp"]).tz_localize(None).date().isoformat()
+
+
+def event(user: str, ts: str, name: str = "app_open", event_id: str | None = None, **extra: Any) -> dict[str, Any]:
+    """One raw event row; timestamps are naive UTC strings like '2025-01-01 10:00'."""
+    return {"user_id": user, "event_name": name, "event_timestamp": ts,
+            "event_id": event_id or f"{user}-{ts}-{name}", **extra}
+
+
+def write_config(tmp_path: Path, **overrides: Any) -> ActivationConfig:
+    raw: dict[str, Any] = {
+        "timezone": "UTC",
+        "start_date": "2025-01-01",
+        "week_start": "monday",
+        "source": {"path": "raw"},
+        "warehouse": {"path": "warehouse.duckdb"},
+        "facts": [
+            {"name": "visit", "events": "all", "grains": ["daily", "weekly", "monthly"]},
+            {"name": "purchase", "events": ["purchase"], "grains": ["daily", "weekly", "monthly"]},
+        ],
+    }
+    raw.update(overrides)
+    path = tmp_path / "activation.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return load_config(path)
+
+
+def run_range(config: ActivationConfig, start: dt.date, end: dt.date, instance: dg.DagsterInstance | None = None) -> None:
+    """Materialize everything for [start, end] through the runner; fail loudly."""
+    instance = instance or dg.DagsterInstance.ephemeral()
+    results = execute_runs(build_definitions(config), plan_runs(config, start, end), instance, progress=lambda _: None)
+    failed = [r for r in results if not r.success]
+    assert not failed, _failure_text(failed[0])
+
+
+def run_day_by_day(config: ActivationConfig, start: dt.date, end: dt.date) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    day = start
+    while day <= end:
+        run_range(config, day, day, instance)
+        day += dt.timedelta(days=1)
+
+
+def _failure_text(result: dg.ExecuteInProcessResult) -> str:
+    for ev in result.all_events:
+        if ev.is_failure and ev.step_failure_data:
+            return str(ev.step_failure_data.error)
+    return "run failed"
+
+
+def read_table(config: ActivationConfig, table: str, order_by: str) -> pd.DataFrame:
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        return conn.execute(f"select * from {table} order by {order_by}").df()
+
+
+def rows_of(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """Rows as tuples of plain strings/ints/None, for exact comparison with hand-written rows."""
+    out = []
+    for record in frame[columns].itertuples(index=False):
+        out.append(tuple(_plain(v) for v in record))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat(sep=" ") if value.time() != dt.time() or value.tz is not None else value.date().isoformat()
+    if isinstance(value, (dt.datetime,)):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+
+from activation_assets.config import ConfigError, load_config
+
+from .helpers import write_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_config_has_visit_and_purchase_at_three_grains_and_the_funnel():
+    config = load_config(ROOT / "activation.yaml")
+    assert [(f.name, f.event_names, f.grains) for f in config.facts] == [
+        ("visit", None, ("daily", "weekly", "monthly")),
+        ("purchase", ("purchase",), ("daily", "weekly", "monthly")),
+    ]
+    assert [(s.event_name, s.window_days) for s in config.funnels[0].steps] == [("add_to_cart", 1), ("purchase", 7)]
+    assert config.week_start == "monday" and config.timezone == "UTC"
+    assert config.inactivity_buckets["daily"] == (1, 2, 8, 15, 31, 91)
+
+
+def test_defaults_apply_when_optional_keys_are_absent(tmp_path):
+    (tmp_path / "a.yaml").write_text(
+        "start_date: 2025-01-01\nsource: {path: raw}\nwarehouse: {path: w.duckdb}\n"
+        "facts: [{name: visit, events: all}]\n"
+    )
+    config = load_config(tmp_path / "a.yaml")
+    assert (config.timezone, config.week_start, config.funnels) == ("UTC", "monday", ())
+    assert config.facts[0].grains == ("daily", "weekly", "monthly")
+    assert config.inactivity_buckets["monthly"] == (1, 2, 4, 7, 13)
+    assert config.source_path == str(tmp_path / "raw")
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ({"timezone": "Mars/Olympus"}, "timezone = 'Mars/Olympus'"),
+        ({"week_start": "funday"}, "week_start = 'funday'"),
+        ({"start_date": "2025-13-01"}, "start_date = '2025-13-01'"),
+        ({"facts": [{"name": "Visit", "events": "all"}]}, "facts[0].name = 'Visit'"),
+        ({"facts": [{"name": "visit", "events": "all", "grains": ["hourly"]}]}, "facts[0].grains[0] = 'hourly'"),
+        ({"facts": [{"name": "visit", "events": "some"}]}, "facts[0].events = 'some'"),
+        ({"facts": [{"name": "v", "events": "all"}, {"name": "v", "events": "all"}]}, "facts[].name has 'v' twice"),
+        ({"inactivity_buckets": {"daily": [2, 5]}}, "inactivity_buckets.daily"),
+        ({"funnels": [{"name": "f", "steps": [{"event": "x", "window_days": 0}]}]}, "funnels[0].steps[0].window_days = 0"),
+        ({"colour": "blue"}, "unknown key 'colour'"),
+    ],
+)
+def test_a_bad_value_is_an_error_naming_the_key_and_value(tmp_path, override, named):
+    with pytest.raises(ConfigError) as error:
+        write_config(tmp_path, **override)
+    assert named in str(error.value)
+    assert "activation.yaml" in str(error.value)
+
+
+def test_malformed_yaml_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("facts: [visit\n  timezone: UTC")
+    with pytest.raises(ConfigError, match=r"broken\.yaml: not valid YAML"):
+        load_config(path)
+
+
+def test_missing_required_key_is_named(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("start_date: 2025-01-01\nsource: {path: raw}\nfacts: [{name: visit, events: all}]\n")
+    with pytest.raises(ConfigError, match="missing required key 'warehouse'"):
+        load_config(path)
+
+
+def test_missing_file_names_the_path_and_the_environment_variable(tmp_path):
+    with pytest.raises(ConfigError, match=r"nope\.yaml.*ACTIVATION_CONFIG"):
+        load_config(tmp_path / "nope.yaml")
