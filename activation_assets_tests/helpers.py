@@ -44,10 +44,15 @@ def _folder(row: dict[str, Any]) -> str:
     return pd.Timestamp(row["event_timestamp"]).tz_localize(None).date().isoformat()
 
 
-def event(user: str, ts: str, name: str = "app_open", event_id: str | None = None, **extra: Any) -> dict[str, Any]:
-    """One raw event row; timestamps are naive UTC strings like '2025-01-01 10:00'."""
+_AUTO = "auto"
+
+
+def event(user: str | None, ts: str, name: str | None = "app_open", event_id: str | None = _AUTO,
+          **extra: Any) -> dict[str, Any]:
+    """One raw event row; timestamps are naive UTC strings like '2025-01-01 10:00'.
+    The event id is made from the other fields unless given (None = no id)."""
     return {"user_id": user, "event_name": name, "event_timestamp": ts,
-            "event_id": event_id or f"{user}-{ts}-{name}", **extra}
+            "event_id": f"{user}-{ts}-{name}" if event_id == _AUTO else event_id, **extra}
 
 
 def write_config(tmp_path: Path, **overrides: Any) -> ActivationConfig:
@@ -96,23 +101,17 @@ def read_table(config: ActivationConfig, table: str, order_by: str) -> pd.DataFr
         return conn.execute(f"select * from {table} order by {order_by}").df()
 
 
-def rows_of(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    """Rows as tuples of plain strings/ints/None, for exact comparison with hand-written rows."""
-    out = []
-    for record in frame[columns].itertuples(index=False):
-        out.append(tuple(_plain(v) for v in record))
-    return out
+def read_rows(config: ActivationConfig, table: str, columns: list[str], order_by: str) -> list[tuple]:
+    """Rows as tuples of plain values (dates and times as ISO text) for exact comparison
+    with hand-written rows."""
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        fetched = conn.execute(f"select {', '.join(columns)} from {table} order by {order_by}").fetchall()
+    return [tuple(plain(v) for v in row) for row in fetched]
 
 
-def _plain(value: Any) -> Any:
-    if value is None or (not isinstance(value, (str, list, tuple)) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ") if value.time() != dt.time() or value.tz is not None else value.date().isoformat()
-    if isinstance(value, (dt.datetime,)):
+def plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
     return value

@@ -11,7 +11,7 @@ from activation_assets.grains import Grain
 from activation_assets.tables import activation_status_table, activation_table, active_users_table, first_last_table
 
 from . import reference
-from .helpers import read_table, rows_of, run_day_by_day, run_range, write_config, write_raw_log
+from .helpers import plain, read_rows, run_day_by_day, run_range, write_config, write_raw_log
 from .random_log import random_raw_rows
 
 START = dt.date(2024, 2, 10)  # leap day and two month ends inside the range
@@ -53,26 +53,19 @@ def test_range_run_equals_recomputation_from_whole_history(tmp_path, seed, timez
     events = reference.local_events(rows, timezone)
     for fact in config.facts:
         expected_fl = reference.expected_first_last(events, event_names=fact.event_names, start_date=START, end_date=END)
-        actual_fl = read_table(config, first_last_table(fact.name).qualified_name, "snapshot_date, user_id")
-        assert rows_of(actual_fl, list(actual_fl.columns)) == [tuple(reference_plain(v) for v in r) for r in expected_fl]
+        first_last = first_last_table(fact.name)
+        actual_fl = read_rows(config, first_last.qualified_name, [c.name for c in first_last.columns],
+                              "snapshot_date, user_id")
+        assert actual_fl == [tuple(map(plain, r)) for r in expected_fl]
         for grain in fact.grains:
             expected = reference.expected_tables(
                 events, event_names=fact.event_names, grain=grain, week_start=config.week_start_day_offset,
                 start_date=START, end_date=END, buckets=config.inactivity_buckets[grain])
             for kind, expected_rows in expected.items():
                 table = TABLE_OF[kind](fact.name, grain)
-                actual = read_table(config, table.qualified_name, ORDER[kind])
+                actual = read_rows(config, table.qualified_name, [c.name for c in table.columns], ORDER[kind])
                 assert len(expected_rows) > 0, (table.qualified_name, "reference has no rows: test data too small")
-                assert rows_of(actual, [c.name for c in table.columns]) == [
-                    tuple(reference_plain(v) for v in r) for r in expected_rows
-                ], table.qualified_name
-
-
-def reference_plain(value):
-    from .helpers import _plain
-    if isinstance(value, float):
-        return value
-    return _plain(value)
+                assert actual == [tuple(map(plain, r)) for r in expected_rows], table.qualified_name
 
 
 def test_day_by_day_runs_equal_one_range_run(tmp_path):

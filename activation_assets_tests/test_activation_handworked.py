@@ -1,0 +1,154 @@
+"""Activation states, statuses and decompositions on tiny logs, expected rows by hand."""
+
+import datetime as dt
+
+from .helpers import event, read_rows, run_range, write_config, write_raw_log
+
+STATUS_COLUMNS = ["period_start", "user_id", "status", "previous_status", "transition",
+                  "consecutive_active_periods", "inactive_periods", "periods_since_first_active",
+                  "first_active_date", "last_active_date", "inactivity_bucket"]
+ACTIVATION_COLUMNS = ["period_start", "user_id", "state", "first_active_date", "previous_active_date",
+                      "return_interval", "active_days"]
+ACTIVE_USERS_COLUMNS = ["period_start", "active_users", "new_users", "retained_users", "reactivated_users",
+                        "churned_users", "retention_rate", "quick_ratio"]
+
+
+def visits(tmp_path, days_by_user: dict[str, list[str]], **config):
+    rows = [event(user, f"{day} 12:00") for user, days in days_by_user.items() for day in days]
+    write_raw_log(tmp_path / "raw", rows)
+    return write_config(tmp_path, facts=[{"name": "visit", "events": "all"}], **config)
+
+
+def table_rows(config, table, columns, order="period_start, user_id"):
+    return read_rows(config, f"activation.{table}", columns, order)
+
+
+def test_daily_states_transitions_streaks_and_buckets(tmp_path):
+    config = visits(tmp_path, {
+        "a": ["2025-01-01", "2025-01-02", "2025-01-05"],
+        "b": ["2025-01-02"],
+        "c": ["2025-01-03", "2025-01-04"],
+    })
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 1, 5))
+
+    assert table_rows(config, "visit_activation_daily", ACTIVATION_COLUMNS) == [
+        ("2025-01-01", "a", "new", "2025-01-01", None, None, 1),
+        ("2025-01-02", "a", "retained", "2025-01-01", "2025-01-01", 1, 1),
+        ("2025-01-02", "b", "new", "2025-01-02", None, None, 1),
+        ("2025-01-03", "c", "new", "2025-01-03", None, None, 1),
+        ("2025-01-04", "c", "retained", "2025-01-03", "2025-01-03", 1, 1),
+        ("2025-01-05", "a", "reactivated", "2025-01-01", "2025-01-02", 3, 1),
+    ]
+    assert table_rows(config, "visit_activation_status_daily", STATUS_COLUMNS) == [
+        ("2025-01-01", "a", "new", None, "none_to_new", 1, 0, 0, "2025-01-01", "2025-01-01", None),
+        ("2025-01-02", "a", "retained", "new", "new_to_retained", 2, 0, 1, "2025-01-01", "2025-01-02", None),
+        ("2025-01-02", "b", "new", None, "none_to_new", 1, 0, 0, "2025-01-02", "2025-01-02", None),
+        ("2025-01-03", "a", "inactive", "retained", "retained_to_inactive", 0, 1, 2, "2025-01-01", "2025-01-02", "1"),
+        ("2025-01-03", "b", "inactive", "new", "new_to_inactive", 0, 1, 1, "2025-01-02", "2025-01-02", "1"),
+        ("2025-01-03", "c", "new", None, "none_to_new", 1, 0, 0, "2025-01-03", "2025-01-03", None),
+        ("2025-01-04", "a", "inactive", "inactive", "inactive_to_inactive", 0, 2, 3, "2025-01-01", "2025-01-02", "2-7"),
+        ("2025-01-04", "b", "inactive", "inactive", "inactive_to_inactive", 0, 2, 2, "2025-01-02", "2025-01-02", "2-7"),
+        ("2025-01-04", "c", "retained", "new", "new_to_retained", 2, 0, 1, "2025-01-03", "2025-01-04", None),
+        ("2025-01-05", "a", "reactivated", "inactive", "inactive_to_reactivated", 1, 0, 4, "2025-01-01", "2025-01-05", "2-7"),
+        ("2025-01-05", "b", "inactive", "inactive", "inactive_to_inactive", 0, 3, 3, "2025-01-02", "2025-01-02", "2-7"),
+        ("2025-01-05", "c", "inactive", "retained", "retained_to_inactive", 0, 1, 2, "2025-01-03", "2025-01-04", "1"),
+    ]
+    assert table_rows(config, "visit_active_users_daily", ACTIVE_USERS_COLUMNS, "period_start") == [
+        ("2025-01-01", 1, 1, 0, 0, 0, None, None),
+        ("2025-01-02", 2, 1, 1, 0, 0, 1.0, None),
+        ("2025-01-03", 1, 1, 0, 0, 2, 0.0, 0.5),
+        ("2025-01-04", 1, 0, 1, 0, 0, 1.0, None),
+        ("2025-01-05", 1, 0, 0, 1, 1, 0.0, 1.0),
+    ]
+
+
+def test_first_last_snapshot_carries_first_and_latest_activity(tmp_path):
+    rows = [event("a", "2025-01-01 08:00"), event("a", "2025-01-01 21:00"), event("a", "2025-01-03 07:00"),
+            event("b", "2025-01-02 10:00")]
+    write_raw_log(tmp_path / "raw", rows)
+    config = write_config(tmp_path, facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 1, 3))
+    assert read_rows(config, "activation.visit_first_last",
+                     ["snapshot_date", "user_id", "first_date", "first_datetime", "last_date", "last_datetime",
+                      "active_days"], "snapshot_date, user_id") == [
+        ("2025-01-01", "a", "2025-01-01", "2025-01-01 08:00:00", "2025-01-01", "2025-01-01 21:00:00", 1),
+        ("2025-01-02", "a", "2025-01-01", "2025-01-01 08:00:00", "2025-01-01", "2025-01-01 21:00:00", 1),
+        ("2025-01-02", "b", "2025-01-02", "2025-01-02 10:00:00", "2025-01-02", "2025-01-02 10:00:00", 1),
+        ("2025-01-03", "a", "2025-01-01", "2025-01-01 08:00:00", "2025-01-03", "2025-01-03 07:00:00", 2),
+        ("2025-01-03", "b", "2025-01-02", "2025-01-02 10:00:00", "2025-01-02", "2025-01-02 10:00:00", 1),
+    ]
+
+
+WEEKLY_LOG = {"x": ["2024-01-02", "2024-01-09", "2024-01-30"], "y": ["2024-01-07", "2024-01-14"]}
+
+
+def test_weekly_states_with_monday_weeks(tmp_path):
+    config = visits(tmp_path, WEEKLY_LOG, start_date="2024-01-01", week_start="monday")
+    run_range(config, dt.date(2024, 1, 1), dt.date(2024, 2, 4))
+    assert table_rows(config, "visit_activation_weekly", ACTIVATION_COLUMNS) == [
+        ("2024-01-01", "x", "new", "2024-01-02", None, None, 1),
+        ("2024-01-01", "y", "new", "2024-01-07", None, None, 1),  # Sunday ends a Monday week
+        ("2024-01-08", "x", "retained", "2024-01-02", "2024-01-02", 1, 1),
+        ("2024-01-08", "y", "retained", "2024-01-07", "2024-01-07", 1, 1),
+        ("2024-01-29", "x", "reactivated", "2024-01-02", "2024-01-09", 3, 1),
+    ]
+    x_status = [r for r in table_rows(config, "visit_activation_status_weekly", STATUS_COLUMNS) if r[1] == "x"]
+    assert x_status == [
+        ("2024-01-01", "x", "new", None, "none_to_new", 1, 0, 0, "2024-01-02", "2024-01-02", None),
+        ("2024-01-08", "x", "retained", "new", "new_to_retained", 2, 0, 1, "2024-01-02", "2024-01-09", None),
+        ("2024-01-15", "x", "inactive", "retained", "retained_to_inactive", 0, 1, 2, "2024-01-02", "2024-01-09", "1"),
+        ("2024-01-22", "x", "inactive", "inactive", "inactive_to_inactive", 0, 2, 3, "2024-01-02", "2024-01-09", "2-4"),
+        ("2024-01-29", "x", "reactivated", "inactive", "inactive_to_reactivated", 1, 0, 4, "2024-01-02", "2024-01-30", "2-4"),
+    ]
+    assert table_rows(config, "visit_active_users_weekly", ACTIVE_USERS_COLUMNS, "period_start") == [
+        ("2024-01-01", 2, 2, 0, 0, 0, None, None),
+        ("2024-01-08", 2, 0, 2, 0, 0, 1.0, None),
+        ("2024-01-15", 0, 0, 0, 0, 2, 0.0, 0.0),
+        ("2024-01-22", 0, 0, 0, 0, 0, None, None),  # nobody active: the period still has its row
+        ("2024-01-29", 1, 0, 0, 1, 0, None, None),
+    ]
+
+
+def test_weekly_states_with_sunday_weeks_count_the_partial_week_before_the_first_partition(tmp_path):
+    config = visits(tmp_path, WEEKLY_LOG, start_date="2024-01-01", week_start="sunday")
+    run_range(config, dt.date(2024, 1, 1), dt.date(2024, 2, 3))
+    assert table_rows(config, "visit_activation_weekly", ACTIVATION_COLUMNS) == [
+        ("2024-01-07", "x", "retained", "2024-01-02", "2024-01-02", 1, 1),  # 01-02 is in the week of 12-31
+        ("2024-01-07", "y", "new", "2024-01-07", None, None, 1),
+        ("2024-01-14", "y", "retained", "2024-01-07", "2024-01-07", 1, 1),
+        ("2024-01-28", "x", "reactivated", "2024-01-02", "2024-01-09", 3, 1),
+    ]
+    assert table_rows(config, "visit_activation_status_weekly", STATUS_COLUMNS)[:2] == [
+        ("2024-01-07", "x", "retained", "new", "new_to_retained", 2, 0, 1, "2024-01-02", "2024-01-09", None),
+        ("2024-01-07", "y", "new", None, "none_to_new", 1, 0, 0, "2024-01-07", "2024-01-07", None),
+    ]
+
+
+def test_monthly_states_across_month_ends_and_a_leap_day(tmp_path):
+    config = visits(tmp_path, {"z": ["2024-01-31", "2024-02-29", "2024-04-01"]}, start_date="2024-01-01")
+    run_range(config, dt.date(2024, 1, 1), dt.date(2024, 4, 30))
+    assert table_rows(config, "visit_activation_monthly", ACTIVATION_COLUMNS) == [
+        ("2024-01-01", "z", "new", "2024-01-31", None, None, 1),
+        ("2024-02-01", "z", "retained", "2024-01-31", "2024-01-31", 1, 1),
+        ("2024-04-01", "z", "reactivated", "2024-01-31", "2024-02-29", 2, 1),
+    ]
+    assert table_rows(config, "visit_activation_status_monthly", STATUS_COLUMNS) == [
+        ("2024-01-01", "z", "new", None, "none_to_new", 1, 0, 0, "2024-01-31", "2024-01-31", None),
+        ("2024-02-01", "z", "retained", "new", "new_to_retained", 2, 0, 1, "2024-01-31", "2024-02-29", None),
+        ("2024-03-01", "z", "inactive", "retained", "retained_to_inactive", 0, 1, 2, "2024-01-31", "2024-02-29", "1"),
+        ("2024-04-01", "z", "reactivated", "inactive", "inactive_to_reactivated", 1, 0, 3, "2024-01-31", "2024-04-01", "1"),
+    ]
+    assert table_rows(config, "visit_activation_daily", ACTIVATION_COLUMNS)[1] == (
+        "2024-02-29", "z", "reactivated", "2024-01-31", "2024-01-31", 29, 1)
+
+
+def test_purchase_fact_counts_only_purchases(tmp_path):
+    rows = [event("a", "2025-01-01 10:00", "app_open"), event("a", "2025-01-02 10:00", "purchase"),
+            event("b", "2025-01-02 11:00", "add_to_cart")]
+    write_raw_log(tmp_path / "raw", rows)
+    config = write_config(tmp_path)
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 1, 2))
+    assert read_rows(config, "fact.purchase", ["user_id", "event_date", "event_name"], "user_id") == [
+        ("a", "2025-01-02", "purchase")]
+    assert table_rows(config, "purchase_activation_daily", ["period_start", "user_id", "state"]) == [
+        ("2025-01-02", "a", "new")]
