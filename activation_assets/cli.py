@@ -83,7 +83,8 @@ def _materialize(args: argparse.Namespace) -> int:
     defs = build_definitions(config)
     selected = None
     if args.select:
-        selected = set(dg.AssetSelection.from_string(args.select).resolve(defs.resolve_asset_graph()))
+        selection = dg.AssetSelection.from_string(args.select).required_multi_asset_neighbors()
+        selected = set(selection.resolve(defs.resolve_asset_graph()))
         if not selected:
             raise ValueError(f"--select {args.select!r} matches no asset")
     runs = plan_runs(config, args.start, args.end, selected)

@@ -1,0 +1,48 @@
+"""The activation-assets command line, end to end on a small generated log."""
+
+import dagster as dg
+
+from activation_assets.cli import main
+
+from .helpers import read_rows, write_config
+
+
+def test_generate_materialize_report_records_runs_in_the_persistent_instance(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    config = write_config(tmp_path, start_date="2025-01-01")
+    cfg = ["--config", str(tmp_path / "activation.yaml")]
+    assert main([*cfg, "generate", "--users", "300", "--days", "35"]) == 0
+    assert main([*cfg, "materialize", "--start", "2025-01-01", "--end", "2025-02-04"]) == 0
+    home = tmp_path / "dagster_home"
+    assert (home / "dagster.yaml").is_file()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+        assert sorted(r.job_name for r in runs) == ["daily_assets", "monthly_assets", "weekly_assets"]
+        assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+    assert read_rows(config, "activation.visit_active_users_monthly", ["period_start"], "1") == [("2025-01-01",)]
+    capsys.readouterr()
+    assert main([*cfg, "report", "--periods", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "visit · weekly — activation.visit_active_users_weekly" in out
+    assert "2025-01-27" in out and "quick_ratio" in out
+
+
+def test_materialize_with_a_selection_runs_only_those_assets(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    write_config(tmp_path)
+    cfg = ["--config", str(tmp_path / "activation.yaml")]
+    main([*cfg, "generate", "--users", "50", "--days", "3"])
+    assert main([*cfg, "materialize", "--start", "2025-01-01", "--end", "2025-01-03",
+                 "--select", 'key:"base/events"']) == 0
+    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        (run,) = instance.get_runs()
+        assert run.asset_selection == {dg.AssetKey(["base", "events"]), dg.AssetKey(["base", "events_rejected"])}
+
+
+def test_bad_arguments_are_reported_not_raised(tmp_path, capsys):
+    write_config(tmp_path)
+    cfg = ["--config", str(tmp_path / "activation.yaml")]
+    assert main([*cfg, "materialize", "--start", "2024-01-01", "--end", "2024-01-02"]) == 2
+    assert "before the configured start_date 2025-01-01" in capsys.readouterr().err
+    assert main(["--config", str(tmp_path / "none.yaml"), "report"]) == 2
+    assert "none.yaml: configuration file not found" in capsys.readouterr().err

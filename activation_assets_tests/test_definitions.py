@@ -1,0 +1,66 @@
+"""The Definitions built from configuration: loadable, the exact assets, and a new fact
+in YAML adds its assets with no code change."""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from activation_assets.config import load_config
+from activation_assets.definitions import build_definitions, defs
+
+from .helpers import write_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def keys_of(definitions: dg.Definitions) -> set[str]:
+    return {k.to_user_string() for k in definitions.resolve_asset_graph().get_all_asset_keys()}
+
+
+def expected_fact_keys(fact: str, grains=("daily", "weekly", "monthly")) -> set[str]:
+    keys = {f"fact/{fact}", f"activation/{fact}_first_last"}
+    for grain in grains:
+        keys |= {f"activation/{fact}_activation_{grain}", f"activation/{fact}_activation_status_{grain}",
+                 f"activation/{fact}_active_users_{grain}"}
+    return keys
+
+
+def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch):
+    monkeypatch.setenv("ACTIVATION_CONFIG", str(ROOT / "activation.yaml"))
+    loaded = defs()
+    dg.Definitions.validate_loadable(loaded)
+    assert keys_of(loaded) == {"base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
+    assert {job.name for job in loaded.jobs} == {"daily_assets", "weekly_assets", "monthly_assets"}
+
+
+def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
+    config = write_config(tmp_path, facts=[
+        {"name": "visit", "events": "all"},
+        {"name": "post", "events": ["post_created"], "grains": ["weekly"]},
+    ])
+    assert keys_of(build_definitions(config)) == (
+        {"base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
+    )
+
+
+def test_assets_are_grouped_by_layer_and_partitioned_by_their_grain(tmp_path):
+    graph = build_definitions(write_config(tmp_path)).resolve_asset_graph()
+    node = graph.get(dg.AssetKey(["activation", "visit_activation_weekly"]))
+    assert node.group_name == "activation"
+    assert isinstance(node.partitions_def, dg.WeeklyPartitionsDefinition)
+    assert graph.get(dg.AssetKey(["base", "events"])).group_name == "base"
+    assert graph.get(dg.AssetKey(["fact", "purchase"])).group_name == "fact"
+    assert "One row per user active in the weekly period" in node.description
+
+
+def test_first_last_and_status_depend_on_their_own_previous_partition(tmp_path):
+    graph = build_definitions(write_config(tmp_path)).resolve_asset_graph()
+    for key in (["activation", "visit_first_last"], ["activation", "visit_activation_status_monthly"]):
+        assert dg.AssetKey(key) in graph.get(dg.AssetKey(key)).parent_keys
+
+
+def test_a_missing_config_file_fails_loading_with_its_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("ACTIVATION_CONFIG", str(tmp_path / "absent.yaml"))
+    with pytest.raises(Exception, match="absent.yaml"):
+        defs()
