@@ -112,10 +112,11 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                 written = replace_partition(conn, window.start, spec.writes(conn, window))
                 for table_name, rows in written.items():
                     totals[table_name] += rows
-                context.log.info(
-                    f"{name} {window.key} ({i}/{len(windows)}): "
-                    + ", ".join(f"{rows} rows in {t}" for t, rows in written.items())
-                )
+                if _worth_reporting(i, len(windows)):
+                    context.log.info(
+                        f"{name} {window.key} ({i}/{len(windows)}): "
+                        + ", ".join(f"{rows} rows in {t}" for t, rows in written.items())
+                    )
             last = windows[-1]
             for table in spec.tables:
                 metadata: dict[str, object] = {
@@ -128,6 +129,11 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
 
     return _table_asset
+
+
+def _worth_reporting(done: int, total: int) -> bool:
+    """About ten progress lines per run, plus the first and the last partition."""
+    return done in (1, total) or done % max(1, total // 10) == 0
 
 
 def _summary(conn: duckdb.DuckDBPyConnection, sql: str, partition_start: dt.date) -> dict[str, object]:
