@@ -47,6 +47,8 @@ def generate_events(
     if threads:
         conn.execute(f"set threads = {int(threads)}")
     conn.execute("set TimeZone = 'UTC'")
+    conn.execute("set enable_progress_bar = false")
+    conn.execute("set preserve_insertion_order = false")  # lets COPY stream instead of buffering
     conn.execute(f"create macro unit(a, b := 0, c := 0, d := 0, e := 0) as "
                  f"(hash({int(params.seed)}, a, b, c, d, e) % 1000003) / 1000003.0")
     conn.execute("create table users as " + load_sql("generate/users"), {"users": params.users, "days": params.days})

@@ -1,8 +1,8 @@
 -- Synthetic events of the days [$first_day, $last_day] (day numbers from $start_date).
 -- A user is active on their arrival day, then with a probability that decays with age
 -- (churn), never below a small floor (returns), higher at weekends (seasonality).
--- An active day has 1-3 sessions; a session is app_open, a few view_item, sometimes
--- add_to_cart, a purchase after some carts, rarely post_created.
+-- An active day has 1-4 sessions; a session is app_open, up to five view_item,
+-- sometimes add_to_cart, a purchase after some carts, rarely post_created.
 -- A small share of rows is bad on purpose, one kind per reject reason.
 -- Uses the macro unit(...) and the table users. Params: $first_day, $last_day, $start_date.
 with user_days as (
@@ -19,7 +19,7 @@ active_days as (
     from user_days
     where day_num = arrival_day
        or unit(user_num, day_num, 10) < (
-            greatest(propensity * exp(-(day_num - arrival_day) / decay_days), 0.01)
+            greatest(propensity * exp(-(day_num - arrival_day) / decay_days), 0.03)
             * case when dayofweek(day) in (0, 6) then 1.3 else 1.0 end
        )
 ),
@@ -31,28 +31,29 @@ sessions as (
         day + to_minutes(cast(60 * ((usual_hour + cast(floor(6 * unit(user_num, day_num, s.session_num, 11)) as integer)) % 24)
                               + floor(60 * unit(user_num, day_num, s.session_num, 12)) as bigint)) as session_start
     from active_days as a
-    join range(3) as s(session_num)
+    join range(4) as s(session_num)
       on s.session_num = 0
-      or (s.session_num = 1 and unit(user_num, day_num, 13) < 0.35)
-      or (s.session_num = 2 and unit(user_num, day_num, 13) < 0.10)
+      or (s.session_num = 1 and unit(user_num, day_num, 13) < 0.45)
+      or (s.session_num = 2 and unit(user_num, day_num, 13) < 0.20)
+      or (s.session_num = 3 and unit(user_num, day_num, 13) < 0.08)
 ),
 
 slots as (
-    -- Slot 0 app_open, 1-3 view_item, 4 add_to_cart, 5 purchase, 6 post_created.
+    -- Slot 0 app_open, 1-5 view_item, 6 add_to_cart, 7 purchase, 8 post_created.
     select
         s.*,
         slot,
         unit(user_num, day_num, session_num, slot, 20) as draw,
-        unit(user_num, day_num, session_num, 4, 20) < case when day_num = arrival_day then 0.30 else 0.12 end as has_cart
+        unit(user_num, day_num, session_num, 6, 20) < case when day_num = arrival_day then 0.30 else 0.12 end as has_cart
     from sessions as s
-    join range(7) as t(slot) on true
+    join range(9) as t(slot) on true
 ),
 
 events as (
     select
         user_id,
-        case when slot = 0 then 'app_open' when slot <= 3 then 'view_item' when slot = 4 then 'add_to_cart'
-             when slot = 5 then 'purchase' else 'post_created' end as event_name,
+        case when slot = 0 then 'app_open' when slot <= 5 then 'view_item' when slot = 6 then 'add_to_cart'
+             when slot = 7 then 'purchase' else 'post_created' end as event_name,
         user_num || '-' || day_num || '-' || session_num || '-' || slot as event_id,
         least(session_start + to_seconds(cast(slot * 40 + floor(120 * draw) as bigint)),
               day + interval 86399 second) as event_timestamp,
@@ -66,10 +67,10 @@ events as (
         unit(user_num, day_num, session_num, slot, 40) as bad_draw
     from slots
     where slot = 0
-       or (slot between 1 and 3 and draw < 0.75 - 0.2 * slot)
-       or (slot = 4 and has_cart)
-       or (slot = 5 and has_cart and draw < 0.45)
-       or (slot = 6 and draw < 0.05)
+       or (slot between 1 and 5 and draw < 0.95 - 0.15 * slot)
+       or (slot = 6 and has_cart)
+       or (slot = 7 and has_cart and draw < 0.45)
+       or (slot = 8 and draw < 0.05)
 ),
 
 with_bad_rows as (
