@@ -12,14 +12,16 @@ from dagster_duckdb import DuckDBResource
 from activation_assets.config import ActivationConfig, config_path_from_env, load_config
 from activation_assets.factory import build_assets
 from activation_assets.jobs import build_jobs
+from activation_assets.schedules import build_schedules
 
 
 def build_definitions(config: ActivationConfig) -> dg.Definitions:
-    """Assets, jobs and the DuckDB resource for one configuration."""
-    assets = build_assets(config)
+    """Assets, jobs, schedules and the DuckDB resource for one configuration."""
+    jobs = build_jobs(config)
     return dg.Definitions(
-        assets=assets,
-        jobs=build_jobs(config),
+        assets=build_assets(config),
+        jobs=jobs,
+        schedules=build_schedules(jobs),
         resources={"duckdb": DuckDBResource(database=config.warehouse_path)},
         executor=dg.in_process_executor,
     )

@@ -32,6 +32,8 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     dg.Definitions.validate_loadable(loaded)
     assert keys_of(loaded) == {"base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
     assert {job.name for job in loaded.jobs} == {"daily_assets", "weekly_assets", "monthly_assets"}
+    assert {s.name for s in loaded.schedules} == {
+        "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule"}
 
 
 def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
