@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from activation_assets.checks import build_all_checks
 from activation_assets.config import ActivationConfig, config_path_from_env, load_config
 from activation_assets.factory import build_assets
 from activation_assets.jobs import build_jobs
@@ -16,10 +17,11 @@ from activation_assets.schedules import build_schedules
 
 
 def build_definitions(config: ActivationConfig) -> dg.Definitions:
-    """Assets, jobs, schedules and the DuckDB resource for one configuration."""
+    """Assets, checks, jobs, schedules and the DuckDB resource for one configuration."""
     jobs = build_jobs(config)
     return dg.Definitions(
         assets=build_assets(config),
+        asset_checks=build_all_checks(config),
         jobs=jobs,
         schedules=build_schedules(jobs),
         resources={"duckdb": DuckDBResource(database=config.warehouse_path)},

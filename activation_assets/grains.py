@@ -85,6 +85,7 @@ class Grain:
             "create or replace temp macro periods_between(a, b) as "
             + self._periods_between_sql("a", "b")
         )
+        conn.execute(f"create or replace temp macro next_period_start(d) as {self._next_period_start_sql('d')}")
         whens = " ".join(
             f"when n >= {lower} then '{label}'"
             for lower, label in reversed(list(zip(self.bucket_bounds, self.bucket_labels())))
@@ -99,6 +100,10 @@ class Grain:
                 f"cast({d} as date) - cast((dayofweek({d}) - {self.week_start_day_offset} + 7) % 7 as integer)"
             )
         return f"cast(date_trunc('month', {d}) as date)"
+
+    def _next_period_start_sql(self, d: str) -> str:
+        step = {"daily": "interval 1 day", "weekly": "interval 7 day", "monthly": "interval 1 month"}[self.name]
+        return f"cast(cast({d} as date) + {step} as date)"
 
     def _periods_between_sql(self, a: str, b: str) -> str:
         if self.name == "daily":

@@ -36,6 +36,8 @@ class Table:
     grain: str
     partition_column: str
     columns: tuple[Column, ...]
+    unique_key: tuple[str, ...] = ()
+    not_null: tuple[str, ...] = ()
 
     @property
     def qualified_name(self) -> str:
@@ -56,8 +58,10 @@ class Table:
         return f"create table if not exists {self.qualified_name} ({columns})"
 
 
-def _table(schema: str, name: str, grain: str, partition_column: str, columns) -> Table:
-    return Table(schema, name, grain, partition_column, tuple(Column(*c) for c in columns))
+def _table(schema: str, name: str, grain: str, partition_column: str, columns, *,
+           unique_key: tuple[str, ...] = (), not_null: tuple[str, ...] = ()) -> Table:
+    return Table(schema, name, grain, partition_column, tuple(Column(*c) for c in columns),
+                 unique_key=unique_key, not_null=not_null)
 
 
 def base_events() -> Table:
@@ -69,7 +73,8 @@ def base_events() -> Table:
         ("event_date", "date", "Local day in the reporting timezone."),
         ("event_datetime", "timestamp", "Local wall-clock time in the reporting timezone."),
         *_OPTIONAL_ATTRIBUTES,
-    ))
+    ), unique_key=("event_date", "event_id"),
+       not_null=("user_id", "event_name", "event_ts", "event_date", "event_datetime"))
 
 
 def base_events_rejected() -> Table:
@@ -83,7 +88,7 @@ def base_events_rejected() -> Table:
         ("event_name", "varchar", "Raw value."),
         ("event_timestamp", "varchar", "Raw value, as text."),
         *_OPTIONAL_ATTRIBUTES,
-    ))
+    ), not_null=("partition_date", "reject_reason", "source_file"))
 
 
 def fact_table(fact: str) -> Table:
@@ -93,7 +98,7 @@ def fact_table(fact: str) -> Table:
         ("event_datetime", "timestamp", "Local wall-clock time."),
         ("event_name", "varchar", "The event that counted for the fact."),
         ("event_id", "varchar", "Event id from the source."),
-    ))
+    ), unique_key=("event_date", "event_id"), not_null=("user_id", "event_date", "event_datetime", "event_name"))
 
 
 def first_last_table(fact: str) -> Table:
@@ -107,7 +112,9 @@ def first_last_table(fact: str) -> Table:
         ("last_date", "date", "Latest day on or before snapshot_date the user did the fact."),
         ("last_datetime", "timestamp", "Latest local time on or before the end of snapshot_date."),
         ("active_days", "bigint", "Days with the fact up to snapshot_date."),
-    ))
+    ), unique_key=("snapshot_date", "user_id"),
+       not_null=("snapshot_date", "user_id", "first_date", "first_datetime", "last_date", "last_datetime",
+                 "active_days"))
 
 
 def activation_table(fact: str, grain: str) -> Table:
@@ -121,7 +128,8 @@ def activation_table(fact: str, grain: str) -> Table:
         ("previous_active_date", "date", "Latest active day before the period (null for new)."),
         ("return_interval", "integer", "Periods from previous_active_date's period to this one (null for new)."),
         ("active_days", "integer", "Active days within the period."),
-    ))
+    ), unique_key=("period_start", "user_id"),
+       not_null=("period_start", "user_id", "state", "first_active_date", "active_days"))
 
 
 def activation_status_table(fact: str, grain: str) -> Table:
@@ -139,7 +147,9 @@ def activation_status_table(fact: str, grain: str) -> Table:
         ("first_active_date", "date", "First active day."),
         ("last_active_date", "date", "Latest active day up to the end of the period."),
         ("inactivity_bucket", "varchar", "Bucket of inactive_periods, or of return_interval - 1 when reactivated."),
-    ))
+    ), unique_key=("period_start", "user_id"),
+       not_null=("period_start", "user_id", "status", "transition", "consecutive_active_periods",
+                 "inactive_periods", "periods_since_first_active", "first_active_date", "last_active_date"))
 
 
 def active_users_table(fact: str, grain: str) -> Table:
@@ -154,4 +164,14 @@ def active_users_table(fact: str, grain: str) -> Table:
         ("churned_users", "bigint", "Users active in the previous period, inactive in this one."),
         ("retention_rate", "double", "retained / active in the previous period."),
         ("quick_ratio", "double", "(new + reactivated) / churned; null when churned is 0."),
-    ))
+    ), unique_key=("period_start",),
+       not_null=("period_start", "active_users", "new_users", "retained_users", "reactivated_users",
+                 "churned_users"))
+
+
+def raw_reads() -> Table:
+    return _table("meta", "raw_reads", "One row per base partition: input rows read for it.", "partition_date", (
+        ("partition_date", "date", "The local-day partition."),
+        ("rows_read", "bigint", "Raw rows assigned to the partition (kept + rejected)."),
+        ("files_read", "bigint", "Raw files opened for the partition."),
+    ), unique_key=("partition_date",), not_null=("partition_date", "rows_read", "files_read"))

@@ -14,7 +14,7 @@ from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
 from activation_assets.raw_source import stage_raw_events, utc_dates_of_local_day
 from activation_assets.sql import load_sql
-from activation_assets.tables import base_events, base_events_rejected
+from activation_assets.tables import base_events, base_events_rejected, raw_reads
 from activation_assets.warehouse import TableWrite
 
 _REJECTED_SUMMARY = """
@@ -40,10 +40,10 @@ where event_date = $partition_start
 
 
 def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
-    events, rejected = base_events(), base_events_rejected()
+    events, rejected, reads = base_events(), base_events_rejected(), raw_reads()
 
     def writes(conn: duckdb.DuckDBPyConnection, window: Window) -> list[TableWrite]:
-        stage_raw_events(conn, config.source_path, utc_dates_of_local_day(window.start, config.timezone))
+        files = stage_raw_events(conn, config.source_path, utc_dates_of_local_day(window.start, config.timezone))
         conn.execute(
             "create or replace temp table classified_events as " + load_sql("base/classify_raw_events"),
             {"timezone": config.timezone, "partition_date": window.start},
@@ -51,6 +51,7 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
         return [
             TableWrite(events, load_sql("base/events"), {"timezone": config.timezone}),
             TableWrite(rejected, load_sql("base/events_rejected")),
+            TableWrite(reads, load_sql("base/raw_reads"), {"partition_date": window.start, "files_read": len(files)}),
         ]
 
     return build_table_asset(

@@ -111,7 +111,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                 require_loaded(conn, spec.prerequisites(window), computing=f"{name} {window.key}")
                 written = replace_partition(conn, window.start, spec.writes(conn, window))
                 for table_name, rows in written.items():
-                    totals[table_name] += rows
+                    totals[table_name] = totals.get(table_name, 0) + rows
                 if _worth_reporting(i, len(windows)):
                     context.log.info(
                         f"{name} {window.key} ({i}/{len(windows)}): "

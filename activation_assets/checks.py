@@ -1,0 +1,179 @@
+"""Asset checks, generated for every table from the same catalogue as the assets.
+
+Each table gets its grain-uniqueness and not-null checks, plus the identities of
+SPEC §5 that concern it. A check rule is a query for the offending rows of the checked
+partitions: it passes when there are none, and otherwise shows how many and a few of
+them. In a partitioned run the checks cover the run's partitions; run on their own
+(e.g. "Execute checks" in the UI) they cover every loaded partition.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of
+from activation_assets.config import ActivationConfig, FactSpec
+from activation_assets.grains import Grain
+from activation_assets.sql import load_sql
+from activation_assets.tables import (
+    Table,
+    activation_status_table,
+    activation_table,
+    active_users_table,
+    base_events,
+    base_events_rejected,
+    fact_table,
+    first_last_table,
+)
+
+_SAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """A named rule and the query for the rows that break it."""
+
+    name: str
+    description: str
+    sql: str
+    blocking: bool = True
+
+
+def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]:
+    """The checks of every table the factory generates for this configuration."""
+    daily = Grain.of("daily", config)
+    checks = [
+        build_table_checks(table=base_events(), grain=daily, rules=[
+            CheckRule("rows_read_equal_kept_plus_rejected",
+                      "Every raw row read for the day is in base.events or base.events_rejected.",
+                      load_sql("checks/rows_read_equal_kept_plus_rejected")),
+        ]),
+        build_table_checks(table=base_events_rejected(), grain=daily, rules=[]),
+    ]
+    for fact in config.facts:
+        checks += _fact_checks(config, fact)
+    return checks
+
+
+def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetChecksDefinition]:
+    daily = Grain.of("daily", config)
+
+    def rule(name: str, description: str, grain: str = "") -> CheckRule:
+        return CheckRule(name, description, load_sql(f"checks/{name}", fact=fact.name, grain=grain))
+
+    checks = [
+        build_table_checks(table=fact_table(fact.name), grain=daily, rules=[
+            rule("fact_rows_are_base_rows", "Every fact row is an event of base.events of the same day."),
+        ]),
+        build_table_checks(table=first_last_table(fact.name), grain=daily, rules=[
+            rule("first_last_dates_are_ordered", "first_date ≤ last_date ≤ snapshot_date; active_days in range."),
+            rule("first_last_never_loses_users", "A snapshot has at least the users of the day before."),
+            rule("first_last_active_users_have_last_date_today", "Users active on D have last_date = D."),
+            rule("first_last_new_users_are_first_seen_today",
+                 "Users with first_date = D are exactly the users active on D and unknown on D−1."),
+        ]),
+    ]
+    for grain_name in fact.grains:
+        grain = Grain.of(grain_name, config)
+        checks += [
+            build_table_checks(table=activation_table(fact.name, grain_name), grain=grain, rules=[
+                rule("states_sum_to_active_users",
+                     "The period's states count exactly its distinct active users.", grain_name),
+            ]),
+            build_table_checks(table=activation_status_table(fact.name, grain_name), grain=grain, rules=[
+                rule("every_known_user_once", "Every user known at the period's end has exactly one row.", grain_name),
+                rule("previous_active_equal_retained_plus_churned",
+                     "Users active in the previous period = retained + churned.", grain_name),
+            ]),
+            build_table_checks(table=active_users_table(fact.name, grain_name), grain=grain, rules=[
+                rule("counts_match_status",
+                     "The decomposition equals the counts in the status table; active = new + retained + "
+                     "reactivated.", grain_name),
+            ]),
+        ]
+    return checks
+
+
+def grain_rules(table: Table) -> list[CheckRule]:
+    """Uniqueness of the table's grain and not-null keys, from the catalogue."""
+    rules = []
+    if table.unique_key:
+        rules.append(CheckRule(
+            f"unique_{'_'.join(c.removesuffix('_id') for c in table.unique_key)}",
+            f"One row per ({', '.join(table.unique_key)}).",
+            load_sql("checks/unique_key", table=table.qualified_name, partition_column=table.partition_column,
+                     key_columns=", ".join(table.unique_key),
+                     key_not_null=" and ".join(f"{c} is not null" for c in table.unique_key)),
+        ))
+    if table.not_null:
+        rules.append(CheckRule(
+            "not_null_keys",
+            f"No nulls in {', '.join(table.not_null)}.",
+            load_sql("checks/not_null", table=table.qualified_name, partition_column=table.partition_column,
+                     any_null=" or ".join(f"{c} is null" for c in table.not_null)),
+        ))
+    return rules
+
+
+def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) -> dg.AssetChecksDefinition:
+    """One Dagster check step for a table: its grain rules and the given ones."""
+    all_rules = grain_rules(table) + rules
+    specs = [
+        dg.AssetCheckSpec(rule.name, asset=table.asset_key, blocking=rule.blocking, description=rule.description)
+        for rule in all_rules
+    ]
+
+    @dg.multi_asset_check(specs=specs, name=f"{table.schema}__{table.name}__checks", pool=DUCKDB_POOL)
+    def _table_checks(
+        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        op_context = context.op_execution_context
+        partitioned = op_context.has_partition_key or op_context.has_partition_key_range
+        keys = op_context.partition_keys if partitioned else None
+        with duckdb.get_connection() as conn:
+            conn.execute("set TimeZone = 'UTC'")
+            grain.install_macros(conn)
+            checked = _set_scope(conn, table, grain, keys)
+            for rule in all_rules:
+                yield _evaluate(conn, table, rule, checked)
+
+    return _table_checks
+
+
+def _set_scope(
+    conn: duckdb.DuckDBPyConnection, table: Table, grain: Grain, partition_keys: list[str] | None
+) -> int:
+    """Fill temp table check_scope with the partitions to check; returns how many."""
+    conn.execute("create or replace temp table check_scope (partition_start date)")
+    if partition_keys is None:
+        conn.execute(
+            "insert into check_scope select partition_start from meta.partition_loads where table_name = ?",
+            [table.qualified_name],
+        )
+    else:
+        starts = [w.start for w in windows_of(grain, partition_keys)]
+        conn.executemany("insert into check_scope values (?)", [[s] for s in starts])
+    return conn.execute("select count(*) from check_scope").fetchone()[0]
+
+
+def _evaluate(conn: duckdb.DuckDBPyConnection, table: Table, rule: CheckRule, checked: int) -> dg.AssetCheckResult:
+    offending = conn.execute(f"select count(*) from ({rule.sql})").fetchone()[0]
+    metadata: dict[str, object] = {
+        "offending_rows": dg.MetadataValue.int(offending),
+        "partitions_checked": dg.MetadataValue.int(checked),
+    }
+    if offending:
+        sample = conn.execute(f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}").df()
+        metadata["sample"] = dg.MetadataValue.md(sample.to_markdown(index=False))
+    return dg.AssetCheckResult(
+        asset_key=table.asset_key,
+        check_name=rule.name,
+        passed=offending == 0,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=rule.description if offending == 0
+        else f"{offending} offending rows in {checked} partitions: {rule.description}",
+        metadata=metadata,
+    )

@@ -1,0 +1,80 @@
+"""Asset checks: all pass on good data, and each fails on a deliberately broken table,
+saying how many rows are wrong and showing some."""
+
+import datetime as dt
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_duckdb import DuckDBResource
+
+from activation_assets.checks import build_all_checks
+from activation_assets.definitions import build_definitions
+from activation_assets.runner import execute_runs, plan_runs
+
+from .helpers import write_config, write_raw_log
+from .random_log import random_raw_rows
+
+START = dt.date(2024, 2, 20)
+END = dt.date(2024, 3, 31)
+
+# (table, check, statement that breaks the rule)
+CORRUPTIONS = [
+    ("base.events", "unique_event_date_event", "insert into base.events select * from base.events limit 1"),
+    ("base.events", "not_null_keys", "update base.events set user_id = null where event_id = (select min(event_id) from base.events)"),
+    ("base.events", "rows_read_equal_kept_plus_rejected", "delete from base.events where event_id = (select min(event_id) from base.events)"),
+    ("base.events_rejected", "not_null_keys", "update base.events_rejected set reject_reason = null"),
+    ("fact.visit", "fact_rows_are_base_rows", "update fact.visit set event_name = 'forged' where event_id = (select min(event_id) from fact.visit)"),
+    ("fact.visit", "unique_event_date_event", "insert into fact.visit select * from fact.visit limit 1"),
+    ("activation.visit_first_last", "first_last_dates_are_ordered", "update activation.visit_first_last set first_date = last_date + 1 where snapshot_date = '2024-03-01'"),
+    ("activation.visit_first_last", "first_last_never_loses_users", "delete from activation.visit_first_last where snapshot_date = '2024-03-05' and last_date < snapshot_date"),
+    ("activation.visit_first_last", "first_last_active_users_have_last_date_today", "update activation.visit_first_last set last_date = last_date - 1 where snapshot_date = last_date and snapshot_date = '2024-03-02'"),
+    ("activation.visit_first_last", "first_last_new_users_are_first_seen_today", "update activation.visit_first_last set first_date = snapshot_date where snapshot_date = '2024-03-10' and first_date < snapshot_date"),
+    ("activation.visit_first_last", "unique_snapshot_date_user", "insert into activation.visit_first_last select * from activation.visit_first_last limit 1"),
+    ("activation.visit_activation_weekly", "states_sum_to_active_users", "delete from activation.visit_activation_weekly where user_id = (select min(user_id) from activation.visit_activation_weekly)"),
+    ("activation.visit_activation_weekly", "not_null_keys", "update activation.visit_activation_weekly set state = null where user_id = (select min(user_id) from activation.visit_activation_weekly)"),
+    ("activation.visit_activation_status_monthly", "every_known_user_once", "delete from activation.visit_activation_status_monthly where status = 'inactive'"),
+    ("activation.visit_activation_status_daily", "previous_active_equal_retained_plus_churned", "update activation.visit_activation_status_daily set status = 'reactivated' where status = 'retained' and period_start = '2024-03-03'"),
+    ("activation.visit_activation_status_daily", "unique_period_start_user", "insert into activation.visit_activation_status_daily select * from activation.visit_activation_status_daily limit 1"),
+    ("activation.purchase_active_users_weekly", "counts_match_status", "update activation.purchase_active_users_weekly set new_users = new_users + 1"),
+    ("activation.purchase_active_users_weekly", "unique_period_start", "insert into activation.purchase_active_users_weekly select * from activation.purchase_active_users_weekly limit 1"),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("checks")
+    write_raw_log(tmp_path / "raw", random_raw_rows(11, start=START, days=(END - START).days + 1, users=30))
+    config = write_config(tmp_path, start_date=START.isoformat())
+    results = execute_runs(build_definitions(config), plan_runs(config, START, END),
+                           dg.DagsterInstance.ephemeral(), progress=lambda _: None)
+    return config, results
+
+
+def test_every_check_of_every_table_runs_and_passes_on_good_data(built):
+    config, results = built
+    evaluations = [e for r in results for e in r.get_asset_check_evaluations()]
+    expected = {(spec.asset_key.to_user_string(), spec.name)
+                for checks in build_all_checks(config) for spec in checks.check_specs}
+    assert {(e.asset_key.to_user_string(), e.check_name) for e in evaluations} == expected
+    failed = [(e.asset_key.to_user_string(), e.check_name, e.metadata) for e in evaluations if not e.passed]
+    assert failed == []
+
+
+@pytest.mark.parametrize(("table", "check", "corruption"), CORRUPTIONS, ids=[f"{t}:{c}" for t, c, _ in CORRUPTIONS])
+def test_a_corrupted_table_turns_its_check_red(built, tmp_path, table, check, corruption):
+    config, _ = built
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(config.warehouse_path, broken)
+    with duckdb.connect(str(broken)) as conn:
+        assert conn.execute(corruption).fetchall() is not None
+    checks = next(c for c in build_all_checks(config) if any(s.asset_key.to_user_string().replace("/", ".") == table
+                                                         for s in c.check_specs))
+    result = dg.materialize([checks], selection=dg.AssetSelection.all_asset_checks(), resources={"duckdb": DuckDBResource(database=str(broken))},
+                            raise_on_error=False)
+    by_name = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert not by_name[check].passed
+    assert by_name[check].metadata["offending_rows"].value > 0
+    assert "sample" in by_name[check].metadata
+    assert "offending rows" in by_name[check].description
