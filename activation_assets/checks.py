@@ -17,6 +17,7 @@ from dagster_duckdb import DuckDBResource
 from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
+from activation_assets.markdown import query_as_markdown
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
     Table,
@@ -166,8 +167,8 @@ def _evaluate(conn: duckdb.DuckDBPyConnection, table: Table, rule: CheckRule, ch
         "partitions_checked": dg.MetadataValue.int(checked),
     }
     if offending:
-        sample = conn.execute(f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}").df()
-        metadata["sample"] = dg.MetadataValue.md(sample.to_markdown(index=False))
+        sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")
+        metadata["sample"] = dg.MetadataValue.md(sample)
     return dg.AssetCheckResult(
         asset_key=table.asset_key,
         check_name=rule.name,

@@ -152,3 +152,22 @@ def test_purchase_fact_counts_only_purchases(tmp_path):
         ("a", "2025-01-02", "purchase")]
     assert table_rows(config, "purchase_activation_daily", ["period_start", "user_id", "state"]) == [
         ("2025-01-02", "a", "new")]
+
+
+def test_materializations_carry_counts_and_a_preview(tmp_path):
+    import dagster as dg
+
+    from activation_assets.definitions import build_definitions
+    from activation_assets.runner import execute_runs, plan_runs
+
+    config = visits(tmp_path, {"a": ["2025-01-01", "2025-01-02"], "b": ["2025-01-02"]})
+    results = execute_runs(build_definitions(config), plan_runs(config, dt.date(2025, 1, 1), dt.date(2025, 1, 2)),
+                           dg.DagsterInstance.ephemeral(), progress=lambda _: None)
+    materializations = {
+        (m.asset_key.to_user_string(), m.partition): m.metadata
+        for r in results for m in r.asset_materializations_for_node("activation__visit_active_users_daily")
+    }
+    latest = materializations[("activation/visit_active_users_daily", "2025-01-02")]
+    assert (latest["active_users"].value, latest["new_users"].value, latest["retained_users"].value) == (2, 1, 1)
+    assert latest["retention_rate"].value == 1.0
+    assert "| 2025-01-02 |" in latest["preview"].value

@@ -16,6 +16,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from activation_assets.grains import Grain
+from activation_assets.markdown import query_as_markdown
 from activation_assets.tables import Table
 from activation_assets.warehouse import (
     Prerequisite,
@@ -26,6 +27,7 @@ from activation_assets.warehouse import (
 )
 
 DUCKDB_POOL = "duckdb"
+_PREVIEW_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                 summary_sql = spec.summaries.get(table.qualified_name)
                 if summary_sql:
                     metadata.update(_summary(conn, summary_sql, last.start))
+                metadata["preview"] = _preview(conn, table, last.start)
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
 
     return _table_asset
@@ -134,6 +137,16 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
 def _worth_reporting(done: int, total: int) -> bool:
     """About ten progress lines per run, plus the first and the last partition."""
     return done in (1, total) or done % max(1, total // 10) == 0
+
+
+def _preview(conn: duckdb.DuckDBPyConnection, table: Table, partition_start: dt.date) -> dg.MetadataValue:
+    """The first rows of the run's last partition, as a markdown table."""
+    rows = query_as_markdown(
+        conn,
+        f"select * from {table.qualified_name} where {table.partition_column} = ? limit {_PREVIEW_ROWS}",
+        [partition_start],
+    )
+    return dg.MetadataValue.md(f"Partition {partition_start}:\n\n{rows}")
 
 
 def _summary(conn: duckdb.DuckDBPyConnection, sql: str, partition_start: dt.date) -> dict[str, object]:

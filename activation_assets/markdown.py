@@ -1,0 +1,13 @@
+"""Small query results as markdown tables for the UI's metadata panels."""
+
+import duckdb
+
+
+def query_as_markdown(conn: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> str:
+    """Run a query and render its rows (dates as dates, nulls empty) as a markdown table."""
+    result = conn.execute(sql, params)
+    columns = [d[0] for d in result.description]
+    rows = result.fetchall()
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
