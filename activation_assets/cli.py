@@ -10,13 +10,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from activation_assets.config import ConfigError, config_path_from_env, load_config
+from activation_assets.config import ActivationConfig, ConfigError, config_path_from_env, load_config
 from activation_assets.definitions import build_definitions
 from activation_assets.generate import GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
 from activation_assets.report import render_report
-from activation_assets.runner import execute_runs, plan_runs
+from activation_assets.runner import execute_runs, latest_loaded_day, plan_runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,13 +52,20 @@ def _parser() -> argparse.ArgumentParser:
                              help="Dagster asset selection, e.g. 'key:\"fact/visit\"+' (default: everything)")
     materialize.set_defaults(handler=_materialize)
 
+    reprocess = commands.add_parser(
+        "reprocess", help="after late or corrected raw data: re-run a day and everything after it that depends on it")
+    reprocess.add_argument("--since", type=dt.date.fromisoformat, required=True, help="the first day whose raw files changed")
+    reprocess.add_argument("--until", type=dt.date.fromisoformat, default=None,
+                           help="last day to recompute (default: the latest day loaded)")
+    reprocess.set_defaults(handler=_reprocess)
+
     report = commands.add_parser("report", help="print the active-user decomposition of the latest periods")
     report.add_argument("--periods", type=int, default=5)
     report.set_defaults(handler=_report)
     return parser
 
 
-def _config(args: argparse.Namespace):
+def _config(args: argparse.Namespace) -> ActivationConfig:
     return load_config(args.config or config_path_from_env())
 
 
@@ -75,19 +82,31 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _materialize(args: argparse.Namespace) -> int:
+    return _run_range(_config(args), args.start, args.end, args.select)
+
+
+def _reprocess(args: argparse.Namespace) -> int:
     config = _config(args)
-    if args.end < args.start:
-        raise ValueError(f"--end {args.end} is before --start {args.start}")
-    if args.start < config.start_date:
-        raise ValueError(f"--start {args.start} is before the configured start_date {config.start_date}")
+    until = args.until or latest_loaded_day(config)
+    if until is None:
+        raise ValueError(f"nothing is loaded in {config.warehouse_path} yet: use materialize")
+    print(f"re-materializing {args.since} … {until} and the weeks and months they close")
+    return _run_range(config, args.since, until, None)
+
+
+def _run_range(config: ActivationConfig, start: dt.date, end: dt.date, select: str | None) -> int:
+    if end < start:
+        raise ValueError(f"the range ends ({end}) before it starts ({start})")
+    if start < config.start_date:
+        raise ValueError(f"{start} is before the configured start_date {config.start_date}")
     defs = build_definitions(config)
     selected = None
-    if args.select:
-        selection = dg.AssetSelection.from_string(args.select).required_multi_asset_neighbors()
+    if select:
+        selection = dg.AssetSelection.from_string(select).required_multi_asset_neighbors()
         selected = set(selection.resolve(defs.resolve_asset_graph()))
         if not selected:
-            raise ValueError(f"--select {args.select!r} matches no asset")
-    runs = plan_runs(config, args.start, args.end, selected)
+            raise ValueError(f"--select {select!r} matches no asset")
+    runs = plan_runs(config, start, end, selected)
     if not runs:
         print("nothing to run: no selected partition ends within the range")
         return 0

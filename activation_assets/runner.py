@@ -8,10 +8,12 @@ recorded in the given instance, so they appear in the UI.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
+import duckdb
 
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
@@ -48,6 +50,21 @@ def plan_runs(
         if chosen and partition_keys:
             runs.append(PlannedRun(grain_name, chosen, partition_keys))
     return runs
+
+
+def latest_loaded_day(config: ActivationConfig) -> dt.date | None:
+    """The latest local day loaded into base.events, or None before the first run."""
+    if not Path(config.warehouse_path).exists():
+        return None
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        recorded = conn.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'partition_loads'"
+        ).fetchone()[0]
+        if not recorded:
+            return None
+        return conn.execute(
+            "select max(partition_start) from meta.partition_loads where table_name = 'base.events'"
+        ).fetchone()[0]
 
 
 def execute_runs(

@@ -115,3 +115,22 @@ def plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def dump_warehouse(config: ActivationConfig) -> dict[str, list]:
+    """Every table's rows, sorted, with the raw folder's path, load times and file counts
+    left out, so that two warehouses built from the same rows compare equal."""
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        names = [f"{s}.{t}" for s, t in conn.execute(
+            "select schema_name, table_name from duckdb_tables() where table_name <> 'partition_loads'").fetchall()]
+        dumped = {
+            name: sorted(repr(row).replace(config.source_path, "<raw>")
+                         for row in conn.execute(f"select * from {name}").fetchall())
+            for name in names
+        }
+        dumped["meta.partition_loads"] = conn.execute(
+            "select table_name, partition_start, row_count from meta.partition_loads order by all").fetchall()
+        if "meta.raw_reads" in dumped:
+            dumped["meta.raw_reads"] = conn.execute(
+                "select partition_date, rows_read from meta.raw_reads order by all").fetchall()
+    return dumped

@@ -11,7 +11,7 @@ from activation_assets.grains import Grain
 from activation_assets.tables import activation_status_table, activation_table, active_users_table, first_last_table
 
 from . import reference
-from .helpers import plain, read_rows, run_day_by_day, run_range, write_config, write_raw_log
+from .helpers import dump_warehouse, plain, read_rows, run_day_by_day, run_range, write_config, write_raw_log
 from .random_log import random_raw_rows
 
 START = dt.date(2024, 2, 10)  # leap day and two month ends inside the range
@@ -28,19 +28,6 @@ def build(tmp_path, seed, timezone, week_start):
     write_raw_log(tmp_path / "raw", rows)
     config = write_config(tmp_path, timezone=timezone, week_start=week_start, start_date=START.isoformat())
     return config, rows
-
-
-def all_tables(config) -> dict[str, list[tuple]]:
-    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
-        names = [f"{s}.{t}" for s, t in conn.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name <> 'meta'").fetchall()]
-        dumped = {
-            name: sorted(repr(row).replace(config.source_path, "<raw>") for row in conn.execute(f"select * from {name}").fetchall())
-            for name in names
-        }
-        dumped["meta.partition_loads"] = conn.execute(
-            "select table_name, partition_start, row_count from meta.partition_loads order by all").fetchall()
-    return dumped
 
 
 @pytest.mark.parametrize(
@@ -74,7 +61,7 @@ def test_day_by_day_runs_equal_one_range_run(tmp_path):
     end = START + dt.timedelta(days=34)  # past the leap day, a month end and several weeks
     run_range(config_a, START, end)
     run_day_by_day(config_b, START, end)
-    a, b = all_tables(config_a), all_tables(config_b)
+    a, b = dump_warehouse(config_a), dump_warehouse(config_b)
     assert set(a) == set(b)
     for name in a:
         assert a[name] == b[name], name
@@ -83,7 +70,7 @@ def test_day_by_day_runs_equal_one_range_run(tmp_path):
 def test_materializing_partitions_again_changes_nothing(tmp_path):
     config, _ = build(tmp_path, 5, "UTC", "monday")
     run_range(config, START, END)
-    before = all_tables(config)
+    before = dump_warehouse(config)
     run_range(config, START + dt.timedelta(days=20), START + dt.timedelta(days=40))
     run_range(config, START, START + dt.timedelta(days=3))
-    assert all_tables(config) == before
+    assert dump_warehouse(config) == before
