@@ -15,6 +15,9 @@ import yaml
 from activation_assets.config import ActivationConfig, load_config
 from activation_assets.definitions import build_definitions
 from activation_assets.runner import execute_runs, plan_runs
+from activation_assets.tables import activation_status_table, activation_table, active_users_table, first_last_table
+
+from . import reference
 
 RAW_COLUMNS = (
     "event_id", "user_id", "event_name", "event_timestamp", "country", "device_os",
@@ -134,3 +137,30 @@ def dump_warehouse(config: ActivationConfig) -> dict[str, list]:
             dumped["meta.raw_reads"] = conn.execute(
                 "select partition_date, rows_read from meta.raw_reads order by all").fetchall()
     return dumped
+
+
+_ORDER = {"activation": "period_start, user_id", "activation_status": "period_start, user_id",
+          "active_users": "period_start"}
+_TABLE_OF = {"activation": activation_table, "activation_status": activation_status_table,
+             "active_users": active_users_table}
+
+
+def assert_matches_recomputation(config: ActivationConfig, raw_rows: list[dict], start: dt.date, end: dt.date) -> None:
+    """Every FirstLast, activation, status and active-users table equals the independent
+    recomputation from the whole history (reference.py)."""
+    events = reference.local_events(raw_rows, config.timezone)
+    for fact in config.facts:
+        first_last = first_last_table(fact.name)
+        expected = reference.expected_first_last(events, event_names=fact.event_names, start_date=start, end_date=end)
+        actual = read_rows(config, first_last.qualified_name, [c.name for c in first_last.columns],
+                           "snapshot_date, user_id")
+        assert actual == [tuple(map(plain, r)) for r in expected], first_last.qualified_name
+        for grain in fact.grains:
+            tables = reference.expected_tables(
+                events, event_names=fact.event_names, grain=grain, week_start=config.week_start_day_offset,
+                start_date=start, end_date=end, buckets=config.inactivity_buckets[grain])
+            for kind, expected_rows in tables.items():
+                table = _TABLE_OF[kind](fact.name, grain)
+                actual = read_rows(config, table.qualified_name, [c.name for c in table.columns], _ORDER[kind])
+                assert expected_rows, (table.qualified_name, "reference has no rows: test data too small")
+                assert actual == [tuple(map(plain, r)) for r in expected_rows], table.qualified_name

@@ -3,24 +3,14 @@ history, on seeded random logs, for every grain and every table."""
 
 import datetime as dt
 
-import dagster as dg
-import duckdb
 import pytest
 
-from activation_assets.grains import Grain
-from activation_assets.tables import activation_status_table, activation_table, active_users_table, first_last_table
-
-from . import reference
-from .helpers import dump_warehouse, plain, read_rows, run_day_by_day, run_range, write_config, write_raw_log
+from .helpers import assert_matches_recomputation, dump_warehouse, run_day_by_day, run_range, write_config, write_raw_log
 from .random_log import random_raw_rows
 
 START = dt.date(2024, 2, 10)  # leap day and two month ends inside the range
 DAYS = 52
 END = START + dt.timedelta(days=DAYS - 1)
-ORDER = {"activation": "period_start, user_id", "activation_status": "period_start, user_id",
-         "active_users": "period_start"}
-TABLE_OF = {"activation": activation_table, "activation_status": activation_status_table,
-            "active_users": active_users_table}
 
 
 def build(tmp_path, seed, timezone, week_start):
@@ -37,22 +27,7 @@ def build(tmp_path, seed, timezone, week_start):
 def test_range_run_equals_recomputation_from_whole_history(tmp_path, seed, timezone, week_start):
     config, rows = build(tmp_path, seed, timezone, week_start)
     run_range(config, START, END)
-    events = reference.local_events(rows, timezone)
-    for fact in config.facts:
-        expected_fl = reference.expected_first_last(events, event_names=fact.event_names, start_date=START, end_date=END)
-        first_last = first_last_table(fact.name)
-        actual_fl = read_rows(config, first_last.qualified_name, [c.name for c in first_last.columns],
-                              "snapshot_date, user_id")
-        assert actual_fl == [tuple(map(plain, r)) for r in expected_fl]
-        for grain in fact.grains:
-            expected = reference.expected_tables(
-                events, event_names=fact.event_names, grain=grain, week_start=config.week_start_day_offset,
-                start_date=START, end_date=END, buckets=config.inactivity_buckets[grain])
-            for kind, expected_rows in expected.items():
-                table = TABLE_OF[kind](fact.name, grain)
-                actual = read_rows(config, table.qualified_name, [c.name for c in table.columns], ORDER[kind])
-                assert len(expected_rows) > 0, (table.qualified_name, "reference has no rows: test data too small")
-                assert actual == [tuple(map(plain, r)) for r in expected_rows], table.qualified_name
+    assert_matches_recomputation(config, rows, START, END)
 
 
 def test_day_by_day_runs_equal_one_range_run(tmp_path):
