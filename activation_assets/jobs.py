@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import GRAINS, ActivationConfig
 from activation_assets.tables import (
     activation_status_table,
@@ -33,6 +34,17 @@ def asset_keys_by_grain(config: ActivationConfig) -> dict[str, list[dg.AssetKey]
                 for build in (activation_table, activation_status_table, active_users_table)
             ]
     return {g: k for g, k in keys.items() if k}
+
+
+OBSERVE_RAW_JOB = "observe_raw_events"
+
+
+def build_observation_job() -> dg.UnresolvedAssetJobDefinition:
+    """Observes the raw log: new data versions mark the days whose files changed as stale."""
+    return dg.define_asset_job(
+        OBSERVE_RAW_JOB, selection=dg.AssetSelection.assets(RAW_EVENTS_KEY),
+        description="Record a data version per day of the raw event log.",
+    )
 
 
 def build_jobs(config: ActivationConfig) -> list[dg.UnresolvedAssetJobDefinition]:

@@ -17,7 +17,8 @@ import duckdb
 
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.jobs import asset_keys_by_grain, job_name
+from activation_assets.assets.raw import RAW_EVENTS_KEY
+from activation_assets.jobs import OBSERVE_RAW_JOB, asset_keys_by_grain, job_name
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"
 _RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -73,8 +74,16 @@ def execute_runs(
     instance: dg.DagsterInstance,
     progress: Callable[[str], None] = print,
 ) -> list[dg.ExecuteInProcessResult]:
-    """Execute planned runs in order; stops at the first failed run."""
+    """Execute planned runs in order, observing the raw log first when base is loaded;
+    stops at the first failed run."""
     results = []
+    if any(RAW_EVENTS_KEY in defs.resolve_asset_graph().get(k).parent_keys for run in runs for k in run.asset_keys):
+        observed = defs.resolve_job_def(OBSERVE_RAW_JOB).execute_in_process(
+            instance=instance, run_config=_INFO_LOGS, raise_on_error=False)
+        progress(f"observed the raw log: run {observed.run_id} {'succeeded' if observed.success else 'FAILED'}")
+        results.append(observed)
+        if not observed.success:
+            return results
     for run in runs:
         progress(
             f"{run.grain}: {len(run.asset_keys)} assets × {len(run.partition_keys)} partitions "

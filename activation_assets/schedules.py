@@ -1,6 +1,6 @@
 """Scheduled runs, in the reporting timezone.
 
-Each morning the daily job materializes yesterday's partitions of the whole graph; an
+Each morning the raw log is observed, then the daily job materializes yesterday's partitions of the whole graph; an
 hour later, on the first day of a week or month, the weekly or monthly job computes the
 period that has just ended. All three carry one tag that the shipped instance settings
 limit to one run at a time, so a period never starts while its last day still runs.
@@ -19,9 +19,21 @@ def schedule_name(grain: str) -> str:
     return f"{grain}_assets_schedule"
 
 
-def build_schedules(jobs: list[dg.UnresolvedAssetJobDefinition]) -> list[dg.ScheduleDefinition]:
-    """One schedule per grain job, each requesting the partition that closed last."""
-    schedules = []
+def build_schedules(
+    jobs: list[dg.UnresolvedAssetJobDefinition], observation_job: dg.UnresolvedAssetJobDefinition, timezone: str
+) -> list[dg.ScheduleDefinition]:
+    """One schedule per grain job, each requesting the partition that closed last, and a
+    raw-log observation just before the daily run."""
+    schedules = [
+        dg.ScheduleDefinition(
+            name="observe_raw_events_schedule",
+            job=observation_job,
+            cron_schedule=f"15 {_START_HOUR['daily']} * * *",
+            execution_timezone=timezone,
+            tags={CHAIN_TAG: "scheduled"},
+            description="Observes the raw log before the daily run, so changed days show as stale.",
+        )
+    ]
     for job in jobs:
         grain = job.name.removesuffix("_assets")
         schedules.append(

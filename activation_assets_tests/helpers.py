@@ -71,6 +71,7 @@ def write_config(tmp_path: Path, **overrides: Any) -> ActivationConfig:
         ],
     }
     raw.update(overrides)
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "activation.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False))
     return load_config(path)

@@ -30,10 +30,10 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     monkeypatch.setenv("ACTIVATION_CONFIG", str(ROOT / "activation.yaml"))
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
-    assert keys_of(loaded) == {"base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
-    assert {job.name for job in loaded.jobs} == {"daily_assets", "weekly_assets", "monthly_assets"}
+    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
+    assert {job.name for job in loaded.jobs} == {"daily_assets", "weekly_assets", "monthly_assets", "observe_raw_events"}
     assert {s.name for s in loaded.schedules} == {
-        "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule"}
+        "observe_raw_events_schedule", "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule"}
 
 
 def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
@@ -42,7 +42,8 @@ def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
         {"name": "post", "events": ["post_created"], "grains": ["weekly"]},
     ])
     assert keys_of(build_definitions(config)) == (
-        {"base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
+        {"raw/events", "base/events", "base/events_rejected"} | expected_fact_keys("visit")
+        | expected_fact_keys("post", ["weekly"])
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import dagster as dg
 
+from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
@@ -59,7 +60,7 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             tables=(events, rejected),
             group="base",
             grain=Grain.of("daily", config),
-            deps=(),
+            deps=(dg.AssetDep(RAW_EVENTS_KEY),),
             writes=writes,
             prerequisites=lambda window: [],
             summaries={events.qualified_name: _EVENTS_SUMMARY, rejected.qualified_name: _REJECTED_SUMMARY},
