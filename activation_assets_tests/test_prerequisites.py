@@ -12,8 +12,8 @@ from .helpers import event, run_range, write_config, write_raw_log
 
 
 def failure_of(config, grain, keys, partitions):
-    (result,) = execute_runs(build_definitions(config), [PlannedRun(grain, tuple(keys), tuple(partitions))],
-                             dg.DagsterInstance.ephemeral(), progress=lambda _: None)
+    *_, result = execute_runs(build_definitions(config), [PlannedRun(grain, tuple(keys), tuple(partitions))],
+                              dg.DagsterInstance.ephemeral(), progress=lambda _: None)
     assert not result.success
     return str(next(e.step_failure_data.error for e in result.all_events if e.is_failure and e.step_failure_data))
 
