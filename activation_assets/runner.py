@@ -1,23 +1,24 @@
 """Runs the graph over a date range through Dagster's own execution.
 
 Each partitioning is one job: the daily assets run as one run over the range, then the
-weekly and monthly assets over the periods whose last day falls in the range. Runs are
+weekly and monthly assets over the periods whose last day falls in the range. The raw
+log is observed first, so that later changes to its files show as stale. Runs are
 recorded in the given instance, so they appear in the UI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.jobs import OBSERVE_RAW_JOB, asset_keys_by_grain, job_name
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"

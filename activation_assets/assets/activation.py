@@ -78,6 +78,7 @@ def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list
 
 
 def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDefinition:
+    """<fact>_first_last, daily and self-dependent: yesterday's snapshot merged with today's facts."""
     table, facts = first_last_table(fact.name), fact_table(fact.name)
     sql = load_sql("activation/first_last", fact=fact.name)
 
@@ -104,6 +105,7 @@ def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.As
 def build_activation_grain_asset(
     *, config: ActivationConfig, fact: FactSpec, grain: Grain
 ) -> dg.AssetsDefinition:
+    """<fact>_activation_<grain>: the period's active users and their state."""
     table = activation_table(fact.name, grain.name)
     facts, first_last = fact_table(fact.name), first_last_table(fact.name)
     sql = load_sql("activation/activation", fact=fact.name)
@@ -130,6 +132,7 @@ def build_activation_grain_asset(
 
 
 def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
+    """<fact>_activation_status_<grain>, self-dependent: every known user's status in the period."""
     table = activation_status_table(fact.name, grain.name)
     activation, first_last = activation_table(fact.name, grain.name), first_last_table(fact.name)
     sql = load_sql("activation/activation_status", fact=fact.name, grain=grain.name)
@@ -171,6 +174,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
 
 
 def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
+    """<fact>_active_users_<grain>: the period's active-user decomposition."""
     table, status = active_users_table(fact.name, grain.name), activation_status_table(fact.name, grain.name)
     sql = load_sql("activation/active_users", fact=fact.name, grain=grain.name)
     return build_table_asset(

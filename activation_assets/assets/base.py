@@ -1,16 +1,17 @@
 """base.events and base.events_rejected: one computation, two tables.
 
 A local day is read from every UTC folder it overlaps; each raw row ends in exactly
-one of the two tables of exactly one partition, so rows read = kept + rejected.
+one of the two tables of exactly one partition, so rows read = kept + rejected (the
+count read is kept in meta.raw_reads for the check that says so).
 """
 
 from __future__ import annotations
 
-import duckdb
 import dagster as dg
+import duckdb
 
-from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
 from activation_assets.raw_source import stage_raw_events, utc_dates_of_local_day
@@ -41,6 +42,7 @@ where event_date = $partition_start
 
 
 def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
+    """base.events and base.events_rejected, daily: the raw rows of a local day, cleaned."""
     events, rejected, reads = base_events(), base_events_rejected(), raw_reads()
 
     def writes(conn: duckdb.DuckDBPyConnection, window: Window) -> list[TableWrite]:

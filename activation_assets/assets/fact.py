@@ -19,6 +19,7 @@ where event_date = $partition_start
 
 
 def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDefinition:
+    """fact.<fact>, daily: the day's base events whose name counts for the fact."""
     table = fact_table(fact.name)
     events = base_events()
     event_names = list(fact.event_names) if fact.event_names is not None else None

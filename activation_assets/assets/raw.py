@@ -44,6 +44,7 @@ def raw_file_versions(config: ActivationConfig, partition_keys: list[str]) -> di
 
 
 def build_raw_events_source(config: ActivationConfig) -> dg.SourceAsset:
+    """raw/events: observable, one data version per local day."""
     partitions_def = Grain.of("daily", config).partitions_def
 
     @dg.observable_source_asset(
