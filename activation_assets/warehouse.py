@@ -59,13 +59,13 @@ def prepare_connection(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(_PARTITION_LOADS_DDL)
 
 
-def replace_partition(
-    conn: duckdb.DuckDBPyConnection, partition_start: dt.date, writes: list[TableWrite]
+def replace_partitions(
+    conn: duckdb.DuckDBPyConnection, partition_starts: list[dt.date], writes: list[TableWrite]
 ) -> dict[str, int]:
-    """Delete and re-insert one partition of each table in a single transaction.
+    """Delete and re-insert the given partitions of each table in a single transaction.
 
-    Returns rows written per table. Either every table's partition is replaced and
-    recorded as loaded, or nothing changes.
+    Returns rows written per table. Either every partition is replaced and recorded as
+    loaded (with its own row count), or nothing changes.
     """
     for write in writes:
         conn.execute(write.table.create_sql())
@@ -74,19 +74,19 @@ def replace_partition(
     try:
         for write in writes:
             table = write.table
-            conn.execute(
-                f"delete from {table.qualified_name} where {table.partition_column} = $partition_start",
-                {"partition_start": partition_start},
+            in_partitions = f"list_contains($starts, {table.partition_column})"
+            conn.execute(f"delete from {table.qualified_name} where {in_partitions}", {"starts": partition_starts})
+            conn.execute(f"insert into {table.qualified_name} by name {write.select_sql}", write.params)
+            counts = dict(conn.execute(
+                f"select {table.partition_column}, count(*) from {table.qualified_name} "
+                f"where {in_partitions} group by all",
+                {"starts": partition_starts},
+            ).fetchall())
+            conn.executemany(
+                "insert or replace into meta.partition_loads values (?, ?, ?, now())",
+                [[table.qualified_name, start, counts.get(start, 0)] for start in partition_starts],
             )
-            inserted = conn.execute(
-                f"insert into {table.qualified_name} by name {write.select_sql}", write.params
-            ).fetchone()
-            rows[table.qualified_name] = int(inserted[0]) if inserted else 0
-            conn.execute(
-                "insert or replace into meta.partition_loads values ($table_name, $partition_start, $rows, now())",
-                {"table_name": table.qualified_name, "partition_start": partition_start,
-                 "rows": rows[table.qualified_name]},
-            )
+            rows[table.qualified_name] = sum(counts.values())
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

@@ -11,7 +11,7 @@ import datetime as dt
 
 import dagster as dg
 
-from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset, only
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql
@@ -94,7 +94,7 @@ def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.As
             group="activation",
             grain=Grain.of("daily", config),
             deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION)),
-            writes=lambda conn, window: [TableWrite(table, sql, {"partition_date": window.start})],
+            writes=lambda conn, windows: [TableWrite(table, sql, {"partition_date": only(windows).start})],
             prerequisites=prerequisites,
             summaries=_summaries(table, _FIRST_LAST_SUMMARY),
             description_suffix=" Built from the previous day's snapshot and the day's facts only.",
@@ -122,8 +122,8 @@ def build_activation_grain_asset(
             group="activation",
             grain=grain,
             deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(first_last.asset_key)),
-            writes=lambda conn, window: [
-                TableWrite(table, sql, {"period_start": window.start, "period_end": window.end})
+            writes=lambda conn, windows: [
+                TableWrite(table, sql, {"period_start": only(windows).start, "period_end": only(windows).end})
             ],
             prerequisites=prerequisites,
             summaries=_summaries(table, _ACTIVATION_SUMMARY),
@@ -146,7 +146,8 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
             needed.append(Prerequisite(table.qualified_name, (window.previous_start,)))
         return needed
 
-    def writes(conn, window: Window) -> list[TableWrite]:
+    def writes(conn, windows: list[Window]) -> list[TableWrite]:
+        window = only(windows)
         params = {
             "period_start": window.start,
             "period_end": window.end,
@@ -183,7 +184,8 @@ def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefini
             group="activation",
             grain=grain,
             deps=(dg.AssetDep(status.asset_key),),
-            writes=lambda conn, window: [TableWrite(table, sql, {"period_start": window.start})],
+            writes=lambda conn, windows: [TableWrite(table, sql, {"period_starts": [w.start for w in windows]})],
+            independent_partitions=True,
             prerequisites=lambda window: [Prerequisite(status.qualified_name, (window.start,))],
             summaries=_summaries(table, _ACTIVE_USERS_SUMMARY),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset, only
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
@@ -45,7 +45,8 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
     """base.events and base.events_rejected, daily: the raw rows of a local day, cleaned."""
     events, rejected, reads = base_events(), base_events_rejected(), raw_reads()
 
-    def writes(conn: duckdb.DuckDBPyConnection, window: Window) -> list[TableWrite]:
+    def writes(conn: duckdb.DuckDBPyConnection, windows: list[Window]) -> list[TableWrite]:
+        window = only(windows)
         files = stage_raw_events(conn, config.source_path, utc_dates_of_local_day(window.start, config.timezone))
         conn.execute(
             "create or replace temp table classified_events as " + load_sql("base/classify_raw_events"),

@@ -25,8 +25,9 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
     event_names = list(fact.event_names) if fact.event_names is not None else None
     counted = "every event" if event_names is None else "events " + ", ".join(event_names)
 
-    def writes(conn, window: Window) -> list[TableWrite]:
-        return [TableWrite(table, load_sql("fact/fact"), {"partition_date": window.start, "event_names": event_names})]
+    def writes(conn, windows: list[Window]) -> list[TableWrite]:
+        params = {"first_date": windows[0].start, "last_date": windows[-1].start, "event_names": event_names}
+        return [TableWrite(table, load_sql("fact/fact"), params)]
 
     return build_table_asset(
         TableAssetSpec(
@@ -35,6 +36,7 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
             grain=Grain.of("daily", config),
             deps=(dg.AssetDep(events.asset_key),),
             writes=writes,
+            independent_partitions=True,
             prerequisites=lambda window: [Prerequisite(events.qualified_name, window.days)],
             summaries={table.qualified_name: _SUMMARY.format(fact=fact.name)},
             description_suffix=f" Counts {counted}. {fact.description}".rstrip(),

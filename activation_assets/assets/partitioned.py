@@ -2,8 +2,9 @@
 
 Each layer describes its tables as a `TableAssetSpec` (what to write for a partition,
 what must be loaded first, what to report); this module turns that into a Dagster
-asset. Every asset has a single-run backfill policy, so a range arrives as one run that
-walks its partitions in date order, which is what the self-dependent tables need.
+asset. Every asset has a single-run backfill policy, so a range arrives as one run: it
+walks its partitions in date order where a partition reads the previous one (FirstLast,
+status), and writes the whole range in one statement where partitions are independent.
 """
 
 
@@ -22,7 +23,7 @@ from activation_assets.warehouse import (
     Prerequisite,
     TableWrite,
     prepare_connection,
-    replace_partition,
+    replace_partitions,
     require_loaded,
 )
 
@@ -53,10 +54,19 @@ class TableAssetSpec:
     group: str
     grain: Grain
     deps: tuple[dg.AssetDep, ...]
-    writes: Callable[[duckdb.DuckDBPyConnection, Window], list[TableWrite]]
+    writes: Callable[[duckdb.DuckDBPyConnection, list[Window]], list[TableWrite]]
     prerequisites: Callable[[Window], list[Prerequisite]]
     summaries: dict[str, str]
     description_suffix: str = ""
+    # Partitions that do not read each other are written by one statement per run
+    # (`writes` gets every window of the run); otherwise one window at a time, in order.
+    independent_partitions: bool = False
+
+
+def only(windows: list[Window]) -> Window:
+    """The single window given to a table whose partitions are written one at a time."""
+    (window,) = windows
+    return window
 
 
 def windows_of(grain: Grain, partition_keys: list[str]) -> list[Window]:
@@ -109,14 +119,18 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
         with duckdb.get_connection() as conn:
             prepare_connection(conn)
             spec.grain.install_macros(conn)
-            for i, window in enumerate(windows, start=1):
-                require_loaded(conn, spec.prerequisites(window), computing=f"{name} {window.key}")
-                written = replace_partition(conn, window.start, spec.writes(conn, window))
+            batches = [windows] if spec.independent_partitions else [[w] for w in windows]
+            done = 0
+            for batch in batches:
+                for window in batch:
+                    require_loaded(conn, spec.prerequisites(window), computing=f"{name} {window.key}")
+                written = replace_partitions(conn, [w.start for w in batch], spec.writes(conn, batch))
                 for table_name, rows in written.items():
                     totals[table_name] = totals.get(table_name, 0) + rows
-                if _worth_reporting(i, len(windows)):
+                done += len(batch)
+                if _worth_reporting(done, len(windows)):
                     context.log.info(
-                        f"{name} {window.key} ({i}/{len(windows)}): "
+                        f"{name} {batch[-1].key} ({done}/{len(windows)}): "
                         + ", ".join(f"{rows} rows in {t}" for t, rows in written.items())
                     )
             last = windows[-1]
