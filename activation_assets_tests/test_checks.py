@@ -37,6 +37,11 @@ CORRUPTIONS = [
     ("activation.visit_activation_status_monthly", "every_known_user_once", "delete from activation.visit_activation_status_monthly where status = 'inactive'"),
     ("activation.visit_activation_status_daily", "previous_active_equal_retained_plus_churned", "update activation.visit_activation_status_daily set status = 'reactivated' where status = 'retained' and period_start = '2024-03-03'"),
     ("activation.visit_activation_status_daily", "unique_period_start_user", "insert into activation.visit_activation_status_daily select * from activation.visit_activation_status_daily limit 1"),
+    ("fact.visit", "not_null_keys", "update fact.visit set event_datetime = null where event_id = (select min(event_id) from fact.visit)"),
+    ("activation.visit_first_last", "not_null_keys", "update activation.visit_first_last set last_datetime = null where snapshot_date = '2024-03-03'"),
+    ("activation.visit_activation_weekly", "unique_period_start_user", "insert into activation.visit_activation_weekly select * from activation.visit_activation_weekly limit 1"),
+    ("activation.visit_activation_status_daily", "not_null_keys", "update activation.visit_activation_status_daily set transition = null where period_start = '2024-03-03'"),
+    ("activation.purchase_active_users_weekly", "not_null_keys", "update activation.purchase_active_users_weekly set churned_users = null"),
     ("activation.purchase_active_users_weekly", "counts_match_status", "update activation.purchase_active_users_weekly set new_users = new_users + 1"),
     ("activation.purchase_active_users_weekly", "unique_period_start", "insert into activation.purchase_active_users_weekly select * from activation.purchase_active_users_weekly limit 1"),
 ]
@@ -78,3 +83,9 @@ def test_a_corrupted_table_turns_its_check_red(built, tmp_path, table, check, co
     assert by_name[check].metadata["offending_rows"].value > 0
     assert "sample" in by_name[check].metadata
     assert "offending rows" in by_name[check].description
+
+
+def test_every_kind_of_check_has_a_corruption_case(built):
+    config, _ = built
+    names = {spec.name for checks in build_all_checks(config) for spec in checks.check_specs}
+    assert {check for _, check, _ in CORRUPTIONS} == names
