@@ -27,6 +27,7 @@ from activation_assets.tables import (
     base_events,
     base_events_rejected,
     fact_table,
+    first_activation_events_table,
     first_last_table,
 )
 
@@ -56,6 +57,11 @@ def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]
     ]
     for fact in config.facts:
         checks += _fact_checks(config, fact)
+    checks.append(build_table_checks(table=first_activation_events_table(), grain=daily, rules=[
+        CheckRule("first_events_follow_first_visit",
+                  "days_from_first_visit ≥ 1, hours ≥ 1, and nothing before the first visit.",
+                  load_sql("checks/first_events_follow_first_visit")),
+    ]))
     return checks
 
 

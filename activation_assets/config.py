@@ -81,6 +81,11 @@ class ActivationConfig:
     def fact(self, name: str) -> FactSpec:
         return next(f for f in self.facts if f.name == name)
 
+    @property
+    def funnel_events(self) -> tuple[str, ...]:
+        """Every event name used by a funnel step, sorted."""
+        return tuple(sorted({step.event_name for funnel in self.funnels for step in funnel.steps}))
+
 
 def config_path_from_env() -> Path:
     """The configuration file named by $ACTIVATION_CONFIG, else ./activation.yaml."""

@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 from activation_assets.checks import build_all_checks
 from activation_assets.config import ActivationConfig, config_path_from_env, load_config
 from activation_assets.factory import build_assets
-from activation_assets.jobs import build_jobs, build_observation_job
+from activation_assets.jobs import build_jobs, build_mart_job, build_observation_job
 from activation_assets.schedules import build_schedules
 
 
@@ -20,11 +20,12 @@ def build_definitions(config: ActivationConfig) -> dg.Definitions:
     """Assets, checks, jobs, schedules and the DuckDB resource for one configuration."""
     jobs = build_jobs(config)
     observation_job = build_observation_job()
+    mart_job = build_mart_job(config)
     return dg.Definitions(
         assets=build_assets(config),
         asset_checks=build_all_checks(config),
-        jobs=[*jobs, observation_job],
-        schedules=build_schedules(jobs, observation_job, config.timezone),
+        jobs=[*jobs, observation_job, *([mart_job] if mart_job else [])],
+        schedules=build_schedules(jobs, observation_job, mart_job, config.timezone),
         resources={"duckdb": DuckDBResource(database=config.warehouse_path)},
         executor=dg.in_process_executor,
     )

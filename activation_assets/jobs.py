@@ -14,6 +14,7 @@ from activation_assets.tables import (
     base_events,
     base_events_rejected,
     fact_table,
+    first_activation_events_table,
     first_last_table,
 )
 
@@ -33,7 +34,16 @@ def asset_keys_by_grain(config: ActivationConfig) -> dict[str, list[dg.AssetKey]
                 build(fact.name, grain).asset_key
                 for build in (activation_table, activation_status_table, active_users_table)
             ]
+    keys["daily"].append(first_activation_events_table().asset_key)
     return {g: k for g, k in keys.items() if k}
+
+
+MART_JOB = "mart_assets"
+
+
+def unpartitioned_keys(config: ActivationConfig) -> list[dg.AssetKey]:
+    """The funnel reports, rebuilt whole after the partitioned assets."""
+    return [dg.AssetKey(["mart", f"funnel_{funnel.name}"]) for funnel in config.funnels]
 
 
 OBSERVE_RAW_JOB = "observe_raw_events"
@@ -45,6 +55,15 @@ def build_observation_job() -> dg.UnresolvedAssetJobDefinition:
         OBSERVE_RAW_JOB, selection=dg.AssetSelection.assets(RAW_EVENTS_KEY),
         description="Record a data version per day of the raw event log.",
     )
+
+
+def build_mart_job(config: ActivationConfig) -> dg.UnresolvedAssetJobDefinition | None:
+    """Rebuilds the funnel reports; None without funnels."""
+    keys = unpartitioned_keys(config)
+    if not keys:
+        return None
+    return dg.define_asset_job(MART_JOB, selection=dg.AssetSelection.assets(*keys),
+                               description="Rebuild the funnel reports from the first-activation facts.")
 
 
 def build_jobs(config: ActivationConfig) -> list[dg.UnresolvedAssetJobDefinition]:

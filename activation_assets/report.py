@@ -1,4 +1,5 @@
-"""The active-user decomposition of the latest periods, for every fact and grain."""
+"""The active-user decomposition of the latest periods, for every fact and grain, and
+the conversion of the latest mature cohorts of every funnel."""
 
 from __future__ import annotations
 
@@ -43,4 +44,19 @@ def render_report(config: ActivationConfig, periods: int = 5) -> str:
                 frame = latest_decomposition(conn, table.qualified_name, periods)
                 body = frame.to_string(index=False, na_rep="—") if len(frame) else "  (no periods yet)"
                 sections.append(f"{title}\n{body}")
+        for funnel in config.funnels:
+            table_name = f"mart.funnel_{funnel.name}"
+            steps = ", then ".join(f"{s.event_name} ≤ {s.window_days}d" for s in funnel.steps)
+            title = f"funnel {funnel.name} ({steps}) — last mature cohorts of {table_name}"
+            if table_name not in existing:
+                sections.append(f"{title}\n  (not materialized yet)")
+                continue
+            frame = conn.execute(
+                f"select * from (select * from {table_name} where is_mature order by cohort_date desc limit $n) "
+                "order by cohort_date",
+                {"n": periods},
+            ).df().drop(columns=["is_mature"])
+            frame = frame.round({column: 3 for column in frame.columns if column.endswith("_rate")})
+            body = frame.to_string(index=False, na_rep="—") if len(frame) else "  (no mature cohort yet)"
+            sections.append(f"{title}\n{body}")
     return "\n\n".join(sections)

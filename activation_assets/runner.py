@@ -19,7 +19,7 @@ import duckdb
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.jobs import OBSERVE_RAW_JOB, asset_keys_by_grain, job_name
+from activation_assets.jobs import OBSERVE_RAW_JOB, asset_keys_by_grain, job_name, unpartitioned_keys
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"
 _RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -39,7 +39,8 @@ def plan_runs(
     end: dt.date,
     selected: set[dg.AssetKey] | None = None,
 ) -> list[PlannedRun]:
-    """One run per partitioning, covering the periods whose last day is in [start, end]."""
+    """One run per partitioning, covering the periods whose last day is in [start, end],
+    then one run rebuilding the (unpartitioned) funnel reports."""
     runs = []
     for grain_name, keys in asset_keys_by_grain(config).items():
         chosen = tuple(k for k in keys if selected is None or k in selected)
@@ -51,6 +52,9 @@ def plan_runs(
         )
         if chosen and partition_keys:
             runs.append(PlannedRun(grain_name, chosen, partition_keys))
+    reports = tuple(k for k in unpartitioned_keys(config) if selected is None or k in selected)
+    if reports:
+        runs.append(PlannedRun("mart", reports, ()))
     return runs
 
 
@@ -86,16 +90,18 @@ def execute_runs(
         if not observed.success:
             return results
     for run in runs:
-        progress(
-            f"{run.grain}: {len(run.asset_keys)} assets × {len(run.partition_keys)} partitions "
-            f"({run.partition_keys[0]} … {run.partition_keys[-1]})"
-        )
+        if run.partition_keys:
+            span = f"{len(run.partition_keys)} partitions ({run.partition_keys[0]} … {run.partition_keys[-1]})"
+            tags = {_RANGE_START_TAG: run.partition_keys[0], _RANGE_END_TAG: run.partition_keys[-1]}
+        else:
+            span, tags = "unpartitioned", {}
+        progress(f"{run.grain}: {len(run.asset_keys)} assets × {span}")
         job = defs.resolve_job_def(job_name(run.grain))
         result = job.execute_in_process(
             instance=instance,
             asset_selection=list(run.asset_keys),
             run_config=_INFO_LOGS,
-            tags={_RANGE_START_TAG: run.partition_keys[0], _RANGE_END_TAG: run.partition_keys[-1]},
+            tags=tags,
             raise_on_error=False,
         )
         results.append(result)

@@ -20,19 +20,26 @@ def schedule_name(grain: str) -> str:
 
 
 def build_schedules(
-    jobs: list[dg.UnresolvedAssetJobDefinition], observation_job: dg.UnresolvedAssetJobDefinition, timezone: str
+    jobs: list[dg.UnresolvedAssetJobDefinition],
+    observation_job: dg.UnresolvedAssetJobDefinition,
+    mart_job: dg.UnresolvedAssetJobDefinition | None,
+    timezone: str,
 ) -> list[dg.ScheduleDefinition]:
-    """One schedule per grain job, each requesting the partition that closed last, and a
-    raw-log observation just before the daily run."""
+    """One schedule per grain job, each requesting the partition that closed last, a
+    raw-log observation just before the daily run and the funnel reports after it."""
+    unpartitioned = [(observation_job, 15, "Observes the raw log before the daily run, so changed days show as stale.")]
+    if mart_job:
+        unpartitioned.append((mart_job, 45, "Rebuilds the funnel reports after the daily run."))
     schedules = [
         dg.ScheduleDefinition(
-            name="observe_raw_events_schedule",
-            job=observation_job,
-            cron_schedule=f"15 {_START_HOUR['daily']} * * *",
+            name=f"{job.name}_schedule",
+            job=job,
+            cron_schedule=f"{minute} {_START_HOUR['daily']} * * *",
             execution_timezone=timezone,
             tags={CHAIN_TAG: "scheduled"},
-            description="Observes the raw log before the daily run, so changed days show as stale.",
+            description=description,
         )
+        for job, minute, description in unpartitioned
     ]
     for job in jobs:
         grain = job.name.removesuffix("_assets")

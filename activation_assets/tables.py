@@ -175,3 +175,20 @@ def raw_reads() -> Table:
         ("rows_read", "bigint", "Raw rows assigned to the partition (kept + rejected)."),
         ("files_read", "bigint", "Raw files opened for the partition."),
     ), unique_key=("partition_date",), not_null=("partition_date", "rows_read", "files_read"))
+
+
+def first_activation_events_table() -> Table:
+    return _table("mart", "fact_first_activation_events",
+                  "One row per (user_id, event_name): the first time; partition = the day of that first time.",
+                  "date", (
+        ("date", "date", "Local day of the first occurrence."),
+        ("datetime", "timestamp", "Local time of the first occurrence."),
+        ("user_id", "varchar", "The user."),
+        ("event_name", "varchar", "first_visit (the user's first event) or a funnel event."),
+        ("first_visit_date", "date", "Local day of the user's first event."),
+        ("first_visit_datetime", "timestamp", "Local time of the user's first event."),
+        ("hours_from_first_visit", "integer", "Whole hours from the first visit, plus 1."),
+        ("days_from_first_visit", "integer", "Local days from the first visit's day, plus 1."),
+    ), unique_key=("user_id", "event_name"),
+       not_null=("date", "datetime", "user_id", "event_name", "first_visit_date", "first_visit_datetime",
+                 "hours_from_first_visit", "days_from_first_visit"))

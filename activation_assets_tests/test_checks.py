@@ -42,6 +42,8 @@ CORRUPTIONS = [
     ("activation.visit_activation_weekly", "unique_period_start_user", "insert into activation.visit_activation_weekly select * from activation.visit_activation_weekly limit 1"),
     ("activation.visit_activation_status_daily", "not_null_keys", "update activation.visit_activation_status_daily set transition = null where period_start = '2024-03-03'"),
     ("activation.purchase_active_users_weekly", "not_null_keys", "update activation.purchase_active_users_weekly set churned_users = null"),
+    ("mart.fact_first_activation_events", "first_events_follow_first_visit", "update mart.fact_first_activation_events set days_from_first_visit = 0 where event_name = 'first_visit' and user_id = (select min(user_id) from mart.fact_first_activation_events)"),
+    ("mart.fact_first_activation_events", "unique_user_event_name", "insert into mart.fact_first_activation_events select * from mart.fact_first_activation_events limit 1"),
     ("activation.purchase_active_users_weekly", "counts_match_status", "update activation.purchase_active_users_weekly set new_users = new_users + 1"),
     ("activation.purchase_active_users_weekly", "unique_period_start", "insert into activation.purchase_active_users_weekly select * from activation.purchase_active_users_weekly limit 1"),
 ]

@@ -30,10 +30,13 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     monkeypatch.setenv("ACTIVATION_CONFIG", str(ROOT / "activation.yaml"))
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
-    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
-    assert {job.name for job in loaded.jobs} == {"daily_assets", "weekly_assets", "monthly_assets", "observe_raw_events"}
+    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected", "mart/fact_first_activation_events",
+        "mart/funnel_first_activation"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
+    assert {job.name for job in loaded.jobs} == {
+        "daily_assets", "weekly_assets", "monthly_assets", "observe_raw_events", "mart_assets"}
     assert {s.name for s in loaded.schedules} == {
-        "observe_raw_events_schedule", "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule"}
+        "observe_raw_events_schedule", "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule",
+        "mart_assets_schedule"}
 
 
 def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
@@ -42,9 +45,16 @@ def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
         {"name": "post", "events": ["post_created"], "grains": ["weekly"]},
     ])
     assert keys_of(build_definitions(config)) == (
-        {"raw/events", "base/events", "base/events_rejected"} | expected_fact_keys("visit")
-        | expected_fact_keys("post", ["weekly"])
+        {"raw/events", "base/events", "base/events_rejected", "mart/fact_first_activation_events"}
+        | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
     )
+
+
+def test_adding_a_funnel_to_the_yaml_adds_its_report(tmp_path):
+    config = write_config(tmp_path, funnels=[
+        {"name": "first_post", "steps": [{"event": "post_created", "window_days": 3}]}])
+    keys = keys_of(build_definitions(config))
+    assert {k for k in keys if k.startswith("mart/")} == {"mart/fact_first_activation_events", "mart/funnel_first_post"}
 
 
 def test_assets_are_grouped_by_layer_and_partitioned_by_their_grain(tmp_path):

@@ -32,5 +32,4 @@ def ensure_dagster_home(home: Path) -> Path:
 def persistent_instance(config: ActivationConfig) -> dg.DagsterInstance:
     """The instance the UI shows, so command-line runs appear in it."""
     home = ensure_dagster_home(dagster_home(config))
-    os.environ["DAGSTER_HOME"] = str(home)
-    return dg.DagsterInstance.get()
+    return dg.DagsterInstance.from_config(str(home))

@@ -1,0 +1,128 @@
+"""The first-activation mart: first occurrences of the funnel events, and the funnels.
+
+mart.fact_first_activation_events is daily and self-dependent like FirstLast: a pair
+(user, event) is new on D exactly when no earlier partition holds it. The funnel tables
+are small and are rebuilt whole from it, because a cohort keeps converting for as long
+as its longest window.
+"""
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from activation_assets.assets.partitioned import DUCKDB_POOL, TableAssetSpec, Window, build_table_asset, only
+from activation_assets.config import ActivationConfig, FunnelSpec
+from activation_assets.grains import Grain
+from activation_assets.sql import load_sql
+from activation_assets.tables import base_events, first_activation_events_table
+from activation_assets.warehouse import Prerequisite, TableWrite, prepare_connection
+
+_PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+
+_FIRST_EVENTS_SUMMARY = """
+select
+    count(*) filter (where event_name = 'first_visit') as new_users,
+    count(*) filter (where event_name <> 'first_visit') as first_key_events
+from mart.fact_first_activation_events
+where date = $partition_start
+"""
+
+
+def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDefinition:
+    """mart.fact_first_activation_events, daily and self-dependent."""
+    table, events = first_activation_events_table(), base_events()
+    sql = load_sql("mart/fact_first_activation_events")
+
+    def prerequisites(window: Window) -> list[Prerequisite]:
+        needed = [Prerequisite(events.qualified_name, window.days)]
+        if not window.is_first:
+            needed.append(Prerequisite(table.qualified_name, (window.previous_start,)))
+        return needed
+
+    return build_table_asset(
+        TableAssetSpec(
+            tables=(table,),
+            group="mart",
+            grain=Grain.of("daily", config),
+            deps=(dg.AssetDep(events.asset_key), dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION)),
+            writes=lambda conn, windows: [TableWrite(
+                table, sql, {"partition_date": only(windows).start, "key_events": list(config.funnel_events)})],
+            prerequisites=prerequisites,
+            summaries={table.qualified_name: _FIRST_EVENTS_SUMMARY},
+            description_suffix=" Rows for first_visit and for every funnel event.",
+        )
+    )
+
+
+def funnel_table_name(funnel: FunnelSpec) -> str:
+    return f"mart.funnel_{funnel.name}"
+
+
+def funnel_sql(funnel: FunnelSpec) -> str:
+    """The funnel's report: one CTE and one count per step (step counts come from config)."""
+    steps = range(1, len(funnel.steps) + 1)
+    step_ctes = "".join(
+        f""",
+
+step_{k} as (
+    select p.user_id
+    from {"cohort" if k == 1 else f"step_{k - 1}"} as p
+    join firsts as f
+      on f.user_id = p.user_id and f.event_name = $event_{k} and f.days_from_first_visit <= $window_{k}
+)"""
+        for k in steps
+    )
+    step_joins = "\n".join(f"left join step_{k} as s{k} on s{k}.user_id = c.user_id" for k in steps)
+    step_counts = "".join(f",\n        count(s{k}.user_id) as step_{k}_users" for k in steps)
+    step_rates = "".join(
+        f",\n    step_{k}_users,\n    step_{k}_users / cohort_users as step_{k}_rate,"
+        f"\n    step_{k}_users / nullif({'cohort_users' if k == 1 else f'step_{k - 1}_users'}, 0)"
+        f" as step_{k}_from_previous_rate"
+        for k in steps
+    )
+    return load_sql("mart/funnel", step_ctes=step_ctes, step_joins=step_joins, step_counts=step_counts,
+                    step_rates=step_rates)
+
+
+def funnel_params(funnel: FunnelSpec) -> dict[str, object]:
+    params: dict[str, object] = {"longest_window": max(s.window_days for s in funnel.steps)}
+    for k, step in enumerate(funnel.steps, start=1):
+        params[f"event_{k}"] = step.event_name
+        params[f"window_{k}"] = step.window_days
+    return params
+
+
+def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
+    """mart.funnel_<name>: conversion by first-visit cohort, rebuilt whole on each run."""
+    table_name = funnel_table_name(funnel)
+    steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)
+
+    @dg.asset(
+        key=dg.AssetKey(["mart", f"funnel_{funnel.name}"]),
+        deps=[first_activation_events_table().asset_key],
+        group_name="mart",
+        kinds={"duckdb"},
+        pool=DUCKDB_POOL,
+        description=f"One row per first-visit cohort date: {steps} (days from the first visit).",
+    )
+    def _funnel(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+        with duckdb.get_connection() as conn:
+            prepare_connection(conn)
+            rows = _rebuild(conn, table_name, funnel_sql(funnel), funnel_params(funnel))
+            mature = conn.execute(f"select count(*) filter (where is_mature) from {table_name}").fetchone()[0]
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": dg.MetadataValue.int(rows), "mature_cohorts": dg.MetadataValue.int(mature)})
+
+    return _funnel
+
+
+def _rebuild(conn: duckdb.DuckDBPyConnection, table_name: str, select_sql: str, params: dict) -> int:
+    """Replace the whole table in one transaction."""
+    conn.execute("begin transaction")
+    try:
+        conn.execute(f"create or replace table {table_name} as {select_sql}", params)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return conn.execute(f"select count(*) from {table_name}").fetchone()[0]

@@ -1,0 +1,52 @@
+-- First occurrences on day D: each user's first event ('first_visit') and the first time
+-- they did each funnel event, when no earlier partition of this table has that pair
+-- (the earlier partitions are the snapshot of what was done before D).
+-- Params: $partition_date, $key_events (the funnel events).
+with todays_firsts as (
+    select user_id, 'first_visit' as event_name, min(event_datetime) as datetime
+    from base.events
+    where event_date = $partition_date
+    group by user_id
+    union all
+    select user_id, event_name, min(event_datetime) as datetime
+    from base.events
+    where event_date = $partition_date
+      and list_contains(cast($key_events as varchar[]), event_name)
+      and event_name <> 'first_visit'
+    group by user_id, event_name
+),
+
+new_firsts as (
+    select t.user_id, t.event_name, t.datetime
+    from todays_firsts as t
+    where not exists (
+        select 1
+        from mart.fact_first_activation_events as m
+        where m.date < $partition_date and m.user_id = t.user_id and m.event_name = t.event_name
+    )
+),
+
+first_visits as (
+    select user_id, date as first_visit_date, datetime as first_visit_datetime
+    from mart.fact_first_activation_events
+    where event_name = 'first_visit'
+      and date < $partition_date
+      and user_id in (select user_id from new_firsts)
+    union all
+    select user_id, cast($partition_date as date), datetime
+    from new_firsts
+    where event_name = 'first_visit'
+)
+
+select
+    cast($partition_date as date) as date,
+    n.datetime,
+    n.user_id,
+    n.event_name,
+    v.first_visit_date,
+    v.first_visit_datetime,
+    -- whole hours elapsed (local wall clock), plus 1: 01:00 -> next day 01:01 is 25
+    cast(floor((epoch(n.datetime) - epoch(v.first_visit_datetime)) / 3600) as integer) + 1 as hours_from_first_visit,
+    date_diff('day', v.first_visit_date, cast($partition_date as date)) + 1 as days_from_first_visit
+from new_firsts as n
+join first_visits as v using (user_id)

@@ -1,0 +1,87 @@
+"""The first-activation mart on a hand-built log, expected rows written by hand."""
+
+import datetime as dt
+
+from .helpers import event, read_rows, run_range, write_config, write_raw_log
+
+FUNNEL = [{"name": "first_activation", "steps": [{"event": "add_to_cart", "window_days": 1},
+                                                 {"event": "purchase", "window_days": 7}]}]
+LOG = [
+    # u1: the SPEC example (visit 01-01 01:00, purchase 01-02 01:01 -> 25 hours, 2 days)
+    event("u1", "2025-01-01 01:00", "app_open"), event("u1", "2025-01-01 05:00", "add_to_cart"),
+    event("u1", "2025-01-02 01:01", "purchase"), event("u1", "2025-01-03 08:00", "purchase"),
+    # u2: add_to_cart on day 2 misses the 1-day window, so the purchase does not count
+    event("u2", "2025-01-01 10:00", "app_open"), event("u2", "2025-01-02 09:00", "add_to_cart"),
+    event("u2", "2025-01-02 09:30", "purchase"),
+    # u3: purchase on day 8 misses the 7-day window
+    event("u3", "2025-01-01 23:00", "app_open"), event("u3", "2025-01-01 23:30", "add_to_cart"),
+    event("u3", "2025-01-08 12:00", "purchase"),
+    # u4: purchase on day 7, the window's inclusive edge
+    event("u4", "2025-01-02 08:00", "view_item"), event("u4", "2025-01-02 08:10", "add_to_cart"),
+    event("u4", "2025-01-08 20:00", "purchase"),
+    # u5: purchases without ever adding to cart
+    event("u5", "2025-01-01 12:00", "purchase"),
+    # u6: a cohort whose 7-day window has not elapsed by 2025-01-08
+    event("u6", "2025-01-05 12:00", "app_open"), event("u6", "2025-01-05 12:05", "add_to_cart"),
+]
+END = dt.date(2025, 1, 8)
+
+
+def build(tmp_path, log=LOG):
+    write_raw_log(tmp_path / "raw", log)
+    config = write_config(tmp_path, funnels=FUNNEL, facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
+    run_range(config, dt.date(2025, 1, 1), END)
+    return config
+
+
+def test_first_activation_events_have_hours_and_days_from_the_first_visit(tmp_path):
+    config = build(tmp_path)
+    columns = ["date", "datetime", "user_id", "event_name", "first_visit_date", "first_visit_datetime",
+               "hours_from_first_visit", "days_from_first_visit"]
+    rows = read_rows(config, "mart.fact_first_activation_events", columns, "user_id, datetime")
+    assert [r for r in rows if r[2] == "u1"] == [
+        ("2025-01-01", "2025-01-01 01:00:00", "u1", "first_visit", "2025-01-01", "2025-01-01 01:00:00", 1, 1),
+        ("2025-01-01", "2025-01-01 05:00:00", "u1", "add_to_cart", "2025-01-01", "2025-01-01 01:00:00", 5, 1),
+        ("2025-01-02", "2025-01-02 01:01:00", "u1", "purchase", "2025-01-01", "2025-01-01 01:00:00", 25, 2),
+    ]
+    assert [r for r in rows if r[2] == "u5"] == [
+        ("2025-01-01", "2025-01-01 12:00:00", "u5", "first_visit", "2025-01-01", "2025-01-01 12:00:00", 1, 1),
+        ("2025-01-01", "2025-01-01 12:00:00", "u5", "purchase", "2025-01-01", "2025-01-01 12:00:00", 1, 1),
+    ]
+    assert [(r[2], r[3], r[7]) for r in rows if r[2] in ("u3", "u4") and r[3] == "purchase"] == [
+        ("u3", "purchase", 8), ("u4", "purchase", 7)]
+    assert len(rows) == len({(r[2], r[3]) for r in rows}) == 16  # view_item is not a funnel event
+
+
+def test_funnel_counts_steps_sequentially_with_inclusive_windows_and_marks_immature_cohorts(tmp_path):
+    config = build(tmp_path)
+    columns = ["cohort_date", "cohort_users", "step_1_users", "step_1_rate", "step_1_from_previous_rate",
+               "step_2_users", "step_2_rate", "step_2_from_previous_rate", "is_mature"]
+    assert read_rows(config, "mart.funnel_first_activation", columns, "cohort_date") == [
+        ("2025-01-01", 4, 2, 0.5, 0.5, 1, 0.25, 0.5, True),   # u1 both; u3 step 1; u2, u5 none
+        ("2025-01-02", 1, 1, 1.0, 1.0, 1, 1.0, 1.0, True),    # u4: day 7 is inside the window
+        ("2025-01-05", 1, 1, 1.0, 1.0, 0, 0.0, 0.0, False),   # u6: window open until 01-11
+    ]
+
+
+def test_late_data_moving_a_first_occurrence_earlier_leaves_no_duplicate(tmp_path, monkeypatch):
+    from activation_assets.cli import main
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    config = build(tmp_path)
+    write_raw_log(tmp_path / "raw", [event("u2", "2025-01-01 11:00", "add_to_cart")], name="late")
+    assert main(["--config", str(tmp_path / "activation.yaml"), "reprocess", "--since", "2025-01-01"]) == 0
+    rows = read_rows(config, "mart.fact_first_activation_events", ["user_id", "event_name", "date"], "1, 2")
+    assert ("u2", "add_to_cart", "2025-01-01") in rows and ("u2", "add_to_cart", "2025-01-02") not in rows
+    assert len(rows) == len({(u, e) for u, e, _ in rows})
+    funnel = read_rows(config, "mart.funnel_first_activation", ["cohort_date", "step_1_users", "step_2_users"], "1")
+    assert funnel[0] == ("2025-01-01", 3, 2)  # u2 now converts on both steps
+
+
+def test_report_prints_the_last_mature_cohorts_of_each_funnel(tmp_path):
+    from activation_assets.report import render_report
+
+    report = render_report(build(tmp_path), periods=5)
+    funnel_section = report.split("funnel first_activation (add_to_cart ≤ 1d, then purchase ≤ 7d)")[1]
+    assert "2025-01-01" in funnel_section and "2025-01-02" in funnel_section
+    assert "2025-01-05" not in funnel_section  # immature
