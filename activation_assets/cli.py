@@ -15,7 +15,7 @@ from activation_assets.definitions import build_definitions
 from activation_assets.generate import GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
-from activation_assets.report import render_report
+from activation_assets.report import render_report, run_query_file
 from activation_assets.runner import execute_runs, latest_loaded_day, plan_runs
 
 
@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--until", type=dt.date.fromisoformat, default=None,
                            help="last day to recompute (default: the latest day loaded)")
     reprocess.set_defaults(handler=_reprocess)
+
+    query = commands.add_parser("query", help="run a SQL file (e.g. docs/queries/*.sql) read-only against the warehouse")
+    query.add_argument("sql_file", type=Path)
+    query.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="a DuckDB variable the query reads with getvariable('NAME')")
+    query.set_defaults(handler=_query)
 
     report = commands.add_parser("report", help="print the active-user decomposition of the latest periods")
     report.add_argument("--periods", type=int, default=5)
@@ -112,6 +118,17 @@ def _run_range(config: ActivationConfig, start: dt.date, end: dt.date, select: s
         return 0
     results = execute_runs(defs, runs, persistent_instance(config))
     return 0 if all(r.success for r in results) else 1
+
+
+def _query(args: argparse.Namespace) -> int:
+    variables = {}
+    for assignment in args.set:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--set {assignment!r}: expected NAME=VALUE")
+        variables[name] = value
+    print(run_query_file(_config(args), args.sql_file, variables).to_string(index=False, na_rep="—"))
+    return 0
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -7,7 +7,11 @@ import dagster as dg
 from activation_assets.assets.activation import build_activation_assets
 from activation_assets.assets.base import build_base_asset
 from activation_assets.assets.fact import build_fact_asset
-from activation_assets.assets.mart import build_first_activation_events_asset, build_funnel_asset
+from activation_assets.assets.mart import (
+    build_dim_users_asset,
+    build_first_activation_events_asset,
+    build_funnel_asset,
+)
 from activation_assets.assets.raw import build_raw_events_source
 from activation_assets.config import ActivationConfig
 
@@ -18,6 +22,6 @@ def build_assets(config: ActivationConfig) -> list[dg.AssetsDefinition | dg.Sour
     for fact in config.facts:
         assets.append(build_fact_asset(config=config, fact=fact))
         assets.extend(build_activation_assets(config=config, fact=fact))
-    assets.append(build_first_activation_events_asset(config))
+    assets += [build_dim_users_asset(config), build_first_activation_events_asset(config)]
     assets.extend(build_funnel_asset(funnel) for funnel in config.funnels)
     return assets

@@ -13,6 +13,7 @@ from activation_assets.tables import (
     active_users_table,
     base_events,
     base_events_rejected,
+    dim_users_table,
     fact_table,
     first_activation_events_table,
     first_last_table,
@@ -34,7 +35,7 @@ def asset_keys_by_grain(config: ActivationConfig) -> dict[str, list[dg.AssetKey]
                 build(fact.name, grain).asset_key
                 for build in (activation_table, activation_status_table, active_users_table)
             ]
-    keys["daily"].append(first_activation_events_table().asset_key)
+    keys["daily"] += [dim_users_table().asset_key, first_activation_events_table().asset_key]
     return {g: k for g, k in keys.items() if k}
 
 

@@ -3,6 +3,8 @@ the conversion of the latest mature cohorts of every funnel."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
@@ -24,6 +26,16 @@ def latest_decomposition(conn: duckdb.DuckDBPyConnection, table_name: str, perio
         """,
         {"periods": periods},
     ).df()
+
+
+def run_query_file(config: ActivationConfig, path: Path, variables: dict[str, str]) -> pd.DataFrame:
+    """An analyst's SQL file, run read-only; `variables` are set as DuckDB variables."""
+    if not path.is_file():
+        raise ValueError(f"{path}: no such SQL file")
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        for name, value in variables.items():
+            conn.execute(f"set variable {name} = ?", [value])
+        return conn.execute(path.read_text()).df()
 
 
 def render_report(config: ActivationConfig, periods: int = 5) -> str:

@@ -38,6 +38,7 @@ class Table:
     columns: tuple[Column, ...]
     unique_key: tuple[str, ...] = ()
     not_null: tuple[str, ...] = ()
+    primary_key: tuple[str, ...] = ()
 
     @property
     def qualified_name(self) -> str:
@@ -55,7 +56,8 @@ class Table:
 
     def create_sql(self) -> str:
         columns = ", ".join(f"{c.name} {c.type}" for c in self.columns)
-        return f"create table if not exists {self.qualified_name} ({columns})"
+        key = f", primary key ({', '.join(self.primary_key)})" if self.primary_key else ""
+        return f"create table if not exists {self.qualified_name} ({columns}{key})"
 
 
 def _table(schema: str, name: str, grain: str, partition_column: str, columns, *,
@@ -192,3 +194,25 @@ def first_activation_events_table() -> Table:
     ), unique_key=("user_id", "event_name"),
        not_null=("date", "datetime", "user_id", "event_name", "first_visit_date", "first_visit_datetime",
                  "hours_from_first_visit", "days_from_first_visit"))
+
+
+def dim_users_table() -> Table:
+    return Table("mart", "dim_users", "One row per user (SCD type 1), as of the latest loaded day.", "",
+                 tuple(Column(*c) for c in (
+        ("user_id", "varchar", "The user."),
+        ("first_date", "date", "Local day of the user's first event of any name."),
+        ("first_datetime", "timestamp", "Local time of that first event."),
+        ("first_source", "varchar", "utm_source at the first event."),
+        ("first_medium", "varchar", "utm_medium at the first event."),
+        ("first_campaign", "varchar", "utm_campaign at the first event."),
+        ("country", "varchar", "Country at the latest event."),
+        ("device_os", "varchar", "Device OS at the latest event."),
+        ("app_version", "varchar", "App version at the latest event."),
+    )), primary_key=("user_id",))
+
+
+def dim_users_recency_table() -> Table:
+    return Table("meta", "dim_users_recency", "One row per user: the instant of their latest event.", "",
+                 (Column("user_id", "varchar", "The user."),
+                  Column("latest_event_ts", "timestamptz", "The latest event merged into mart.dim_users.")),
+                 primary_key=("user_id",))

@@ -30,8 +30,8 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     monkeypatch.setenv("ACTIVATION_CONFIG", str(ROOT / "activation.yaml"))
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
-    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected", "mart/fact_first_activation_events",
-        "mart/funnel_first_activation"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
+    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected", "mart/dim_users",
+        "mart/fact_first_activation_events", "mart/funnel_first_activation"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
     assert {job.name for job in loaded.jobs} == {
         "daily_assets", "weekly_assets", "monthly_assets", "observe_raw_events", "mart_assets"}
     assert {s.name for s in loaded.schedules} == {
@@ -45,7 +45,7 @@ def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
         {"name": "post", "events": ["post_created"], "grains": ["weekly"]},
     ])
     assert keys_of(build_definitions(config)) == (
-        {"raw/events", "base/events", "base/events_rejected", "mart/fact_first_activation_events"}
+        {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "mart/fact_first_activation_events"}
         | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
     )
 
@@ -54,7 +54,8 @@ def test_adding_a_funnel_to_the_yaml_adds_its_report(tmp_path):
     config = write_config(tmp_path, funnels=[
         {"name": "first_post", "steps": [{"event": "post_created", "window_days": 3}]}])
     keys = keys_of(build_definitions(config))
-    assert {k for k in keys if k.startswith("mart/")} == {"mart/fact_first_activation_events", "mart/funnel_first_post"}
+    assert {k for k in keys if k.startswith("mart/")} == {
+        "mart/dim_users", "mart/fact_first_activation_events", "mart/funnel_first_post"}
 
 
 def test_assets_are_grouped_by_layer_and_partitioned_by_their_grain(tmp_path):

@@ -1,8 +1,17 @@
 """The first-activation mart on a hand-built log, expected rows written by hand."""
 
 import datetime as dt
+from pathlib import Path
+
+import pandas as pd
 
 from .helpers import event, read_rows, run_range, write_config, write_raw_log
+
+
+def plain(value):
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return value.item() if hasattr(value, "item") else value
 
 FUNNEL = [{"name": "first_activation", "steps": [{"event": "add_to_cart", "window_days": 1},
                                                  {"event": "purchase", "window_days": 7}]}]
@@ -27,8 +36,11 @@ LOG = [
 END = dt.date(2025, 1, 8)
 
 
+COUNTRY = {"u1": "KR", "u2": "US", "u3": "KR", "u4": "KR", "u5": "US", "u6": "KR"}
+
+
 def build(tmp_path, log=LOG):
-    write_raw_log(tmp_path / "raw", log)
+    write_raw_log(tmp_path / "raw", [dict(row, country=COUNTRY[row["user_id"]]) for row in log])
     config = write_config(tmp_path, funnels=FUNNEL, facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
     run_range(config, dt.date(2025, 1, 1), END)
     return config
@@ -85,3 +97,70 @@ def test_report_prints_the_last_mature_cohorts_of_each_funnel(tmp_path):
     funnel_section = report.split("funnel first_activation (add_to_cart ≤ 1d, then purchase ≤ 7d)")[1]
     assert "2025-01-01" in funnel_section and "2025-01-02" in funnel_section
     assert "2025-01-05" not in funnel_section  # immature
+
+
+DIM_COLUMNS = ["user_id", "first_date", "first_datetime", "first_source", "first_medium", "first_campaign",
+               "country", "device_os", "app_version"]
+
+
+def test_dim_users_keeps_first_touch_and_latest_attributes_and_older_days_never_win(tmp_path):
+    log = [
+        event("u1", "2025-01-01 10:00", utm_source="google", utm_medium="cpc", utm_campaign="c1",
+              country="KR", device_os="ios", app_version="1.0"),
+        event("u1", "2025-01-01 12:00", country="KR", device_os="ios", app_version="1.0"),
+        event("u1", "2025-01-03 09:00", country="US", device_os="android", app_version="1.1"),
+        event("u2", "2025-01-02 08:00", utm_source="facebook", utm_medium="social", utm_campaign="c2",
+              country="JP", device_os="web", app_version="1.1"),
+    ]
+    write_raw_log(tmp_path / "raw", log)
+    config = write_config(tmp_path, facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 1, 3))
+    expected = [
+        ("u1", "2025-01-01", "2025-01-01 10:00:00", "google", "cpc", "c1", "US", "android", "1.1"),
+        ("u2", "2025-01-02", "2025-01-02 08:00:00", "facebook", "social", "c2", "JP", "web", "1.1"),
+    ]
+    assert read_rows(config, "mart.dim_users", DIM_COLUMNS, "user_id") == expected
+
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 1, 1))  # an older day again
+    assert read_rows(config, "mart.dim_users", DIM_COLUMNS, "user_id") == expected
+
+    # u2 turns out to have come a day earlier: first touch moves, latest attributes stay
+    write_raw_log(tmp_path / "raw", [event("u2", "2025-01-01 20:00", utm_source="tiktok", country="DE")], name="late")
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 1, 1))
+    assert read_rows(config, "mart.dim_users", DIM_COLUMNS, "user_id")[1] == (
+        "u2", "2025-01-01", "2025-01-01 20:00:00", "tiktok", None, None, "JP", "web", "1.1")
+
+
+
+QUERIES = Path(__file__).resolve().parents[1] / "docs" / "queries"
+
+
+def query_rows(config, name: str, **variables) -> list[tuple]:
+    from activation_assets.report import run_query_file
+
+    frame = run_query_file(config, QUERIES / f"{name}.sql", variables)
+    return [tuple(plain(v) for v in row) for row in frame.itertuples(index=False)]
+
+
+def test_documented_queries_answer_the_analysts_questions(tmp_path):
+    config = build(tmp_path)
+    assert query_rows(config, "first_add_to_cart_per_day") == [
+        ("2025-01-01", 2), ("2025-01-02", 2), ("2025-01-05", 1)]
+    assert query_rows(config, "add_to_cart_within_1_day_by_cohort") == [
+        ("2025-01-01", 4, 2, 0.5), ("2025-01-02", 1, 1, 1.0), ("2025-01-05", 1, 1, 1.0)]
+    assert query_rows(config, "sequential_funnel_by_cohort") == [
+        ("2025-01-01", 4, 2, 1, 0.25), ("2025-01-02", 1, 1, 1, 1.0), ("2025-01-05", 1, 1, 0, 0.0)]
+    assert query_rows(config, "sequential_funnel_for_one_country", country="KR") == [
+        ("2025-01-01", 2, 2, 1), ("2025-01-02", 1, 1, 1), ("2025-01-05", 1, 1, 0)]
+
+
+def test_query_command_prints_a_documented_query(tmp_path, capsys):
+    from activation_assets.cli import main
+
+    build(tmp_path)
+    capsys.readouterr()
+    assert main(["--config", str(tmp_path / "activation.yaml"), "query",
+                 str(QUERIES / "sequential_funnel_for_one_country.sql"), "--set", "country=US"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["cohort_date", "cohort_users", "add_to_cart_users", "purchase_users"]
+    assert lines[1].split() == ["2025-01-01", "2", "0", "0"]  # u2 and u5

@@ -1,4 +1,5 @@
-"""The first-activation mart: first occurrences of the funnel events, and the funnels.
+"""The first-activation mart: the user dimension, first occurrences of the funnel
+events, and the funnels.
 
 mart.fact_first_activation_events is daily and self-dependent like FirstLast: a pair
 (user, event) is new on D exactly when no earlier partition holds it. The funnel tables
@@ -10,12 +11,19 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from activation_assets.assets.partitioned import DUCKDB_POOL, TableAssetSpec, Window, build_table_asset, only
+from activation_assets.assets.partitioned import (
+    DUCKDB_POOL,
+    TableAssetSpec,
+    Window,
+    build_table_asset,
+    only,
+    windows_of,
+)
 from activation_assets.config import ActivationConfig, FunnelSpec
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql
-from activation_assets.tables import base_events, first_activation_events_table
-from activation_assets.warehouse import Prerequisite, TableWrite, prepare_connection
+from activation_assets.tables import base_events, dim_users_recency_table, dim_users_table, first_activation_events_table
+from activation_assets.warehouse import Prerequisite, TableWrite, prepare_connection, require_loaded
 
 _PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 
@@ -126,3 +134,55 @@ def _rebuild(conn: duckdb.DuckDBPyConnection, table_name: str, select_sql: str, 
         conn.execute("rollback")
         raise
     return conn.execute(f"select count(*) from {table_name}").fetchone()[0]
+
+
+def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
+    """mart.dim_users: each loaded day merged into one row per user (SCD type 1).
+
+    The table is not partitioned; its daily partitions say which days were merged.
+    Merging keeps the earliest first event and the latest last event, so days can be
+    merged in any order and again without older values winning.
+    """
+    dim, recency, events = dim_users_table(), dim_users_recency_table(), base_events()
+    sql = load_sql("mart/dim_users_merge")
+    grain = Grain.of("daily", config)
+    columns = ", ".join(c.name for c in dim.columns)
+
+    @dg.asset(
+        key=dim.asset_key,
+        deps=[events.asset_key],
+        partitions_def=grain.partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        group_name="mart",
+        kinds={"duckdb"},
+        pool=DUCKDB_POOL,
+        description=f"{dim.grain} First-touch attributes at the first event, latest attributes at the latest.",
+        metadata={"dagster/column_schema": dim.column_schema, "dagster/table_name": dim.qualified_name},
+    )
+    def _dim_users(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+        windows = windows_of(grain, context.partition_keys)
+        with duckdb.get_connection() as conn:
+            prepare_connection(conn)
+            for table in (dim, recency):
+                conn.execute(table.create_sql())
+            for window in windows:
+                require_loaded(conn, [Prerequisite(events.qualified_name, window.days)],
+                               computing=f"mart.dim_users {window.key}")
+                conn.execute("create or replace temp table merged_users as " + sql, {"partition_date": window.start})
+                conn.execute("begin transaction")
+                try:
+                    conn.execute(f"insert or replace into {dim.qualified_name} select {columns} from merged_users")
+                    conn.execute(f"insert or replace into {recency.qualified_name} "
+                                 "select user_id, latest_event_ts from merged_users")
+                    conn.execute("insert or replace into meta.partition_loads "
+                                 "select 'mart.dim_users', $day, count(*), now() from merged_users",
+                                 {"day": window.start})
+                    conn.execute("commit")
+                except BaseException:
+                    conn.execute("rollback")
+                    raise
+            users = conn.execute(f"select count(*) from {dim.qualified_name}").fetchone()[0]
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": dg.MetadataValue.int(users), "days_merged": dg.MetadataValue.int(len(windows))})
+
+    return _dim_users
