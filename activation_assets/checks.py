@@ -29,6 +29,7 @@ from activation_assets.tables import (
     fact_table,
     first_activation_events_table,
     first_last_table,
+    funnel_table,
 )
 
 _SAMPLE_ROWS = 5
@@ -62,6 +63,19 @@ def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]
                   "days_from_first_visit ≥ 1, hours ≥ 1, and nothing before the first visit.",
                   load_sql("checks/first_events_follow_first_visit")),
     ]))
+    for funnel in config.funnels:
+        table = funnel_table(funnel.name, len(funnel.steps))
+        never_increase = " or ".join(
+            f"step_{k}_users > {'cohort_users' if k == 1 else f'step_{k - 1}_users'}"
+            for k in range(1, len(funnel.steps) + 1))
+        checks.append(build_table_checks(table=table, grain=daily, rules=[
+            CheckRule("step_counts_never_increase", "cohort_users ≥ step_1_users ≥ step_2_users ≥ …",
+                      load_sql("checks/step_counts_never_increase", table=table.qualified_name,
+                               increases=never_increase)),
+            CheckRule("cohort_users_match_dim_users",
+                      "Each cohort has exactly the users whose first visit is that day in mart.dim_users.",
+                      load_sql("checks/cohort_users_match_dim_users", table=table.qualified_name)),
+        ]))
     return checks
 
 
@@ -107,11 +121,13 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
 def grain_rules(table: Table) -> list[CheckRule]:
     """Uniqueness of the table's grain and not-null keys, from the catalogue."""
     rules = []
+    in_scope = (f"{table.partition_column} in (select partition_start from check_scope)"
+                if table.partition_column else "true")
     if table.unique_key:
         rules.append(CheckRule(
             f"unique_{'_'.join(c.removesuffix('_id') for c in table.unique_key)}",
             f"One row per ({', '.join(table.unique_key)}).",
-            load_sql("checks/unique_key", table=table.qualified_name, partition_column=table.partition_column,
+            load_sql("checks/unique_key", table=table.qualified_name, in_scope=in_scope,
                      key_columns=", ".join(table.unique_key),
                      key_not_null=" and ".join(f"{c} is not null" for c in table.unique_key)),
         ))
@@ -119,7 +135,7 @@ def grain_rules(table: Table) -> list[CheckRule]:
         rules.append(CheckRule(
             "not_null_keys",
             f"No nulls in {', '.join(table.not_null)}.",
-            load_sql("checks/not_null", table=table.qualified_name, partition_column=table.partition_column,
+            load_sql("checks/not_null", table=table.qualified_name, in_scope=in_scope,
                      any_null=" or ".join(f"{c} is null" for c in table.not_null)),
         ))
     return rules

@@ -17,6 +17,7 @@ from activation_assets.tables import (
     fact_table,
     first_activation_events_table,
     first_last_table,
+    funnel_table,
 )
 
 
@@ -44,7 +45,7 @@ MART_JOB = "mart_assets"
 
 def unpartitioned_keys(config: ActivationConfig) -> list[dg.AssetKey]:
     """The funnel reports, rebuilt whole after the partitioned assets."""
-    return [dg.AssetKey(["mart", f"funnel_{funnel.name}"]) for funnel in config.funnels]
+    return [funnel_table(funnel.name, len(funnel.steps)).asset_key for funnel in config.funnels]
 
 
 OBSERVE_RAW_JOB = "observe_raw_events"

@@ -216,3 +216,19 @@ def dim_users_recency_table() -> Table:
                  (Column("user_id", "varchar", "The user."),
                   Column("latest_event_ts", "timestamptz", "The latest event merged into mart.dim_users.")),
                  primary_key=("user_id",))
+
+
+def funnel_table(funnel: str, steps: int) -> Table:
+    step_columns = []
+    for k in range(1, steps + 1):
+        step_columns += [
+            (f"step_{k}_users", "bigint", f"Users who reached step {k - 1} and did step {k}'s event within its window."),
+            (f"step_{k}_rate", "double", f"step_{k}_users / cohort_users."),
+            (f"step_{k}_from_previous_rate", "double", f"step_{k}_users / users of step {k - 1}."),
+        ]
+    return Table("mart", f"funnel_{funnel}", "One row per first-visit cohort date.", "", tuple(Column(*c) for c in (
+        ("cohort_date", "date", "The users' first-visit day."),
+        ("cohort_users", "bigint", "Users whose first visit was that day."),
+        *step_columns,
+        ("is_mature", "boolean", "Every step's window has fully elapsed in loaded data."),
+    )), unique_key=("cohort_date",), not_null=("cohort_date", "cohort_users", "is_mature"))

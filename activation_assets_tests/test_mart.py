@@ -50,7 +50,7 @@ def test_first_activation_events_have_hours_and_days_from_the_first_visit(tmp_pa
     config = build(tmp_path)
     columns = ["date", "datetime", "user_id", "event_name", "first_visit_date", "first_visit_datetime",
                "hours_from_first_visit", "days_from_first_visit"]
-    rows = read_rows(config, "mart.fact_first_activation_events", columns, "user_id, datetime")
+    rows = read_rows(config, "mart.fact_first_activation_events", columns, "user_id, datetime, event_name")
     assert [r for r in rows if r[2] == "u1"] == [
         ("2025-01-01", "2025-01-01 01:00:00", "u1", "first_visit", "2025-01-01", "2025-01-01 01:00:00", 1, 1),
         ("2025-01-01", "2025-01-01 05:00:00", "u1", "add_to_cart", "2025-01-01", "2025-01-01 01:00:00", 5, 1),
@@ -164,3 +164,26 @@ def test_query_command_prints_a_documented_query(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["cohort_date", "cohort_users", "add_to_cart_users", "purchase_users"]
     assert lines[1].split() == ["2025-01-01", "2", "0", "0"]  # u2 and u5
+
+
+def test_funnel_checks_pass_on_good_data_and_fail_on_a_broken_report(tmp_path):
+    import shutil
+
+    import dagster as dg
+    import duckdb
+    from dagster_duckdb import DuckDBResource
+
+    from activation_assets.checks import build_all_checks
+
+    config = build(tmp_path)  # the run fails if a blocking check fails
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(config.warehouse_path, broken)
+    with duckdb.connect(str(broken)) as conn:
+        conn.execute("update mart.funnel_first_activation set step_2_users = cohort_users + 1, cohort_users = cohort_users + 1 "
+                     "where cohort_date = '2025-01-01'")
+    (checks,) = [c for c in build_all_checks(config)
+                 if any(s.asset_key == dg.AssetKey(["mart", "funnel_first_activation"]) for s in c.check_specs)]
+    result = dg.materialize([checks], selection=dg.AssetSelection.all_asset_checks(),
+                            resources={"duckdb": DuckDBResource(database=str(broken))}, raise_on_error=False)
+    failed = sorted(e.check_name for e in result.get_asset_check_evaluations() if not e.passed)
+    assert failed == ["cohort_users_match_dim_users", "step_counts_never_increase"]

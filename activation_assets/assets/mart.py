@@ -22,7 +22,13 @@ from activation_assets.assets.partitioned import (
 from activation_assets.config import ActivationConfig, FunnelSpec
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql
-from activation_assets.tables import base_events, dim_users_recency_table, dim_users_table, first_activation_events_table
+from activation_assets.tables import (
+    base_events,
+    dim_users_recency_table,
+    dim_users_table,
+    first_activation_events_table,
+    funnel_table,
+)
 from activation_assets.warehouse import Prerequisite, TableWrite, prepare_connection, require_loaded
 
 _PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
@@ -62,10 +68,6 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
     )
 
 
-def funnel_table_name(funnel: FunnelSpec) -> str:
-    return f"mart.funnel_{funnel.name}"
-
-
 def funnel_sql(funnel: FunnelSpec) -> str:
     """The funnel's report: one CTE and one count per step (step counts come from config)."""
     steps = range(1, len(funnel.steps) + 1)
@@ -102,12 +104,14 @@ def funnel_params(funnel: FunnelSpec) -> dict[str, object]:
 
 def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
     """mart.funnel_<name>: conversion by first-visit cohort, rebuilt whole on each run."""
-    table_name = funnel_table_name(funnel)
+    table = funnel_table(funnel.name, len(funnel.steps))
+    table_name = table.qualified_name
     steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)
 
     @dg.asset(
-        key=dg.AssetKey(["mart", f"funnel_{funnel.name}"]),
-        deps=[first_activation_events_table().asset_key],
+        key=table.asset_key,
+        deps=[first_activation_events_table().asset_key, dim_users_table().asset_key],
+        metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table_name},
         group_name="mart",
         kinds={"duckdb"},
         pool=DUCKDB_POOL,

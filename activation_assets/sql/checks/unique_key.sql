@@ -1,7 +1,7 @@
 -- Rows sharing the table's grain key within the checked partitions.
 select {key_columns}, count(*) as copies
 from {table}
-where {partition_column} in (select partition_start from check_scope)
+where {in_scope}
   and {key_not_null}
 group by all
 having count(*) > 1
