@@ -187,3 +187,16 @@ def test_funnel_checks_pass_on_good_data_and_fail_on_a_broken_report(tmp_path):
                             resources={"duckdb": DuckDBResource(database=str(broken))}, raise_on_error=False)
     failed = sorted(e.check_name for e in result.get_asset_check_evaluations() if not e.passed)
     assert failed == ["cohort_users_match_dim_users", "step_counts_never_increase"]
+
+
+def test_changing_a_step_window_in_yaml_changes_the_report_not_the_code(tmp_path):
+    config = build(tmp_path)
+    wider = [{"name": "first_activation", "steps": [{"event": "add_to_cart", "window_days": 2},
+                                                    {"event": "purchase", "window_days": 8}]}]
+    config = write_config(tmp_path, funnels=wider, facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
+    run_range(config, END, END)  # the report is rebuilt whole on every run
+    assert read_rows(config, "mart.funnel_first_activation", ["cohort_date", "step_1_users", "step_2_users"], "1") == [
+        ("2025-01-01", 3, 3),  # u2 now adds to cart in time (day 2), u3 purchases in time (day 8)
+        ("2025-01-02", 1, 1),
+        ("2025-01-05", 1, 0),
+    ]
