@@ -64,18 +64,20 @@ def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]
                   load_sql("checks/first_events_follow_first_visit")),
     ]))
     for funnel in config.funnels:
-        table = funnel_table(funnel.name, len(funnel.steps))
         never_increase = " or ".join(
             f"step_{k}_users > {'cohort_users' if k == 1 else f'step_{k - 1}_users'}"
             for k in range(1, len(funnel.steps) + 1))
-        checks.append(build_table_checks(table=table, grain=daily, rules=[
-            CheckRule("step_counts_never_increase", "cohort_users ≥ step_1_users ≥ step_2_users ≥ …",
-                      load_sql("checks/step_counts_never_increase", table=table.qualified_name,
-                               increases=never_increase)),
-            CheckRule("cohort_users_match_dim_users",
-                      "Each cohort has exactly the users whose first visit is that day in mart.dim_users.",
-                      load_sql("checks/cohort_users_match_dim_users", table=table.qualified_name)),
-        ]))
+        for by_segment in (False, True):
+            table = funnel_table(funnel.name, len(funnel.steps), by_segment=by_segment)
+            rules = [CheckRule("step_counts_never_increase", "cohort_users ≥ step_1_users ≥ step_2_users ≥ …",
+                               load_sql("checks/step_counts_never_increase", table=table.qualified_name,
+                                        increases=never_increase))]
+            if not by_segment:
+                rules.append(CheckRule(
+                    "cohort_users_match_dim_users",
+                    "Each cohort has exactly the users whose first visit is that day in mart.dim_users.",
+                    load_sql("checks/cohort_users_match_dim_users", table=table.qualified_name)))
+            checks.append(build_table_checks(table=table, grain=daily, rules=rules))
     return checks
 
 

@@ -51,10 +51,15 @@ class FunnelStep:
     window_days: int
 
 
+BREAKDOWN_ATTRIBUTES = ("first_source", "first_medium", "first_campaign", "country", "device_os", "app_version")
+DEFAULT_BREAKDOWNS = ("first_source", "country", "device_os")
+
+
 @dataclass(frozen=True)
 class FunnelSpec:
     name: str
     steps: tuple[FunnelStep, ...]
+    breakdowns: tuple[str, ...] = DEFAULT_BREAKDOWNS
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ def _parse_fact(reader: _Reader, raw: Any, key: str) -> FactSpec:
 
 def _parse_funnel(reader: _Reader, raw: Any, key: str) -> FunnelSpec:
     item = reader.mapping(raw, key)
-    reader.no_unknown_keys(item, key, {"name", "steps"})
+    reader.no_unknown_keys(item, key, {"name", "steps", "breakdowns"})
     name = reader.identifier(reader.required(item, "name", key), f"{key}.name")
     steps = []
     for i, step_raw in enumerate(reader.sequence(reader.required(item, "steps", key), f"{key}.steps", min_len=1)):
@@ -198,7 +203,11 @@ def _parse_funnel(reader: _Reader, raw: Any, key: str) -> FunnelSpec:
         event = reader.string(reader.required(step, "event", step_key), f"{step_key}.event")
         window = reader.positive_int(reader.required(step, "window_days", step_key), f"{step_key}.window_days")
         steps.append(FunnelStep(event_name=event, window_days=window))
-    return FunnelSpec(name=name, steps=tuple(steps))
+    breakdowns_raw = reader.sequence(item.get("breakdowns", list(DEFAULT_BREAKDOWNS)), f"{key}.breakdowns")
+    breakdowns = tuple(reader.choice(b, f"{key}.breakdowns[{i}]", BREAKDOWN_ATTRIBUTES)
+                       for i, b in enumerate(breakdowns_raw))
+    reader.unique(list(breakdowns), f"{key}.breakdowns")
+    return FunnelSpec(name=name, steps=tuple(steps), breakdowns=breakdowns)
 
 
 def _parse_buckets(reader: _Reader, raw: Any, key: str) -> tuple[int, ...]:

@@ -45,7 +45,11 @@ MART_JOB = "mart_assets"
 
 def unpartitioned_keys(config: ActivationConfig) -> list[dg.AssetKey]:
     """The funnel reports, rebuilt whole after the partitioned assets."""
-    return [funnel_table(funnel.name, len(funnel.steps)).asset_key for funnel in config.funnels]
+    return [
+        funnel_table(funnel.name, len(funnel.steps), by_segment=by_segment).asset_key
+        for funnel in config.funnels
+        for by_segment in (False, True)
+    ]
 
 
 OBSERVE_RAW_JOB = "observe_raw_events"

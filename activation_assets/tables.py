@@ -218,7 +218,11 @@ def dim_users_recency_table() -> Table:
                  primary_key=("user_id",))
 
 
-def funnel_table(funnel: str, steps: int) -> Table:
+def funnel_table(funnel: str, steps: int, *, by_segment: bool = False) -> Table:
+    segment_columns = (
+        ("segment", "varchar", "The attribute: first_source, country, …"),
+        ("segment_value", "varchar", "Its value, frozen when the cohort matured; '(none)' when null."),
+    ) if by_segment else ()
     step_columns = []
     for k in range(1, steps + 1):
         step_columns += [
@@ -226,9 +230,14 @@ def funnel_table(funnel: str, steps: int) -> Table:
             (f"step_{k}_rate", "double", f"step_{k}_users / cohort_users."),
             (f"step_{k}_from_previous_rate", "double", f"step_{k}_users / users of step {k - 1}."),
         ]
-    return Table("mart", f"funnel_{funnel}", "One row per first-visit cohort date.", "", tuple(Column(*c) for c in (
-        ("cohort_date", "date", "The users' first-visit day."),
-        ("cohort_users", "bigint", "Users whose first visit was that day."),
-        *step_columns,
-        ("is_mature", "boolean", "Every step's window has fully elapsed in loaded data."),
-    )), unique_key=("cohort_date",), not_null=("cohort_date", "cohort_users", "is_mature"))
+    key = ("cohort_date", "segment", "segment_value") if by_segment else ("cohort_date",)
+    return Table(
+        "mart", f"funnel_{funnel}{'_by_segment' if by_segment else ''}",
+        f"One row per first-visit cohort date{', segment and value' if by_segment else ''}.", "",
+        tuple(Column(*c) for c in (
+            ("cohort_date", "date", "The users' first-visit day."),
+            *segment_columns,
+            ("cohort_users", "bigint", "Users whose first visit was that day."),
+            *step_columns,
+            ("is_mature", "boolean", "Every step's window has fully elapsed in loaded data."),
+        )), unique_key=key, not_null=(*key, "cohort_users", "is_mature"))

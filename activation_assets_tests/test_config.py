@@ -45,6 +45,8 @@ def test_defaults_apply_when_optional_keys_are_absent(tmp_path):
         ({"inactivity_buckets": {"daily": [2, 5]}}, "inactivity_buckets.daily"),
         ({"funnels": [{"name": "f", "steps": [{"event": "x", "window_days": 0}]}]}, "funnels[0].steps[0].window_days = 0"),
         ({"colour": "blue"}, "unknown key 'colour'"),
+        ({"funnels": [{"name": "f", "steps": [{"event": "x", "window_days": 1}], "breakdowns": ["shoe_size"]}]},
+         "funnels[0].breakdowns[0] = 'shoe_size'"),
     ],
 )
 def test_a_bad_value_is_an_error_naming_the_key_and_value(tmp_path, override, named):

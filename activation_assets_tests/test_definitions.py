@@ -31,7 +31,8 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
     assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected", "mart/dim_users",
-        "mart/fact_first_activation_events", "mart/funnel_first_activation"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
+        "mart/fact_first_activation_events", "mart/funnel_first_activation",
+        "mart/funnel_first_activation_by_segment"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
     assert {job.name for job in loaded.jobs} == {
         "daily_assets", "weekly_assets", "monthly_assets", "observe_raw_events", "mart_assets"}
     assert {s.name for s in loaded.schedules} == {
@@ -55,7 +56,8 @@ def test_adding_a_funnel_to_the_yaml_adds_its_report(tmp_path):
         {"name": "first_post", "steps": [{"event": "post_created", "window_days": 3}]}])
     keys = keys_of(build_definitions(config))
     assert {k for k in keys if k.startswith("mart/")} == {
-        "mart/dim_users", "mart/fact_first_activation_events", "mart/funnel_first_post"}
+        "mart/dim_users", "mart/fact_first_activation_events", "mart/funnel_first_post",
+        "mart/funnel_first_post_by_segment"}
 
 
 def test_assets_are_grouped_by_layer_and_partitioned_by_their_grain(tmp_path):

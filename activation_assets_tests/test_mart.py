@@ -200,3 +200,30 @@ def test_changing_a_step_window_in_yaml_changes_the_report_not_the_code(tmp_path
         ("2025-01-02", 1, 1),
         ("2025-01-05", 1, 0),
     ]
+
+
+def test_breakdown_by_segment_freezes_mature_cohorts_and_follows_immature_ones(tmp_path):
+    config = build(tmp_path)
+    columns = ["cohort_date", "segment_value", "cohort_users", "step_1_users", "step_2_users", "is_mature"]
+
+    def by_country():
+        return [r for r in read_rows(config, "mart.funnel_first_activation_by_segment", ["segment", *columns],
+                                     "cohort_date, segment, segment_value") if r[0] == "country"]
+
+    assert [r[1:] for r in by_country()] == [
+        ("2025-01-01", "KR", 2, 2, 1, True), ("2025-01-01", "US", 2, 0, 0, True),
+        ("2025-01-02", "KR", 1, 1, 1, True),
+        ("2025-01-05", "KR", 1, 1, 0, False),
+    ]
+    # u1 (mature cohort) moves to US and u6 (immature cohort) to JP
+    write_raw_log(tmp_path / "raw", [event("u1", "2025-01-09 10:00", country="US"),
+                                     event("u6", "2025-01-09 11:00", country="JP")], name="later")
+    run_range(config, dt.date(2025, 1, 9), dt.date(2025, 1, 9))
+    assert read_rows(config, "mart.dim_users", ["user_id", "country"], "1")[0] == ("u1", "US")
+    assert [r[1:] for r in by_country()] == [
+        ("2025-01-01", "KR", 2, 2, 1, True), ("2025-01-01", "US", 2, 0, 0, True),   # frozen: no drift
+        ("2025-01-02", "KR", 1, 1, 1, True),
+        ("2025-01-05", "JP", 1, 1, 0, False),                                      # still open: follows
+    ]
+    segments = {r[0] for r in read_rows(config, "mart.funnel_first_activation_by_segment", ["segment"], "1")}
+    assert segments == {"first_source", "country", "device_os"}

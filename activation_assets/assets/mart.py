@@ -68,8 +68,9 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
     )
 
 
-def funnel_sql(funnel: FunnelSpec) -> str:
-    """The funnel's report: one CTE and one count per step (step counts come from config)."""
+def funnel_sql(funnel: FunnelSpec, *, by_segment: bool) -> str:
+    """The funnel's report: one CTE and one count per step (step counts come from config),
+    by cohort date, and by segment too when asked."""
     steps = range(1, len(funnel.steps) + 1)
     step_ctes = "".join(
         f""",
@@ -90,8 +91,12 @@ step_{k} as (
         f" as step_{k}_from_previous_rate"
         for k in steps
     )
-    return load_sql("mart/funnel", step_ctes=step_ctes, step_joins=step_joins, step_counts=step_counts,
-                    step_rates=step_rates)
+    return load_sql(
+        "mart/funnel", step_ctes=step_ctes, step_joins=step_joins, step_counts=step_counts, step_rates=step_rates,
+        segment_columns=",\n        g.segment, g.segment_value" if by_segment else "",
+        segment_join="\njoin funnel_user_segments as g on g.user_id = c.user_id" if by_segment else "",
+        segment_output=", segment, segment_value" if by_segment else "",
+    )
 
 
 def funnel_params(funnel: FunnelSpec) -> dict[str, object]:
@@ -102,42 +107,68 @@ def funnel_params(funnel: FunnelSpec) -> dict[str, object]:
     return params
 
 
-def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
-    """mart.funnel_<name>: conversion by first-visit cohort, rebuilt whole on each run."""
-    table = funnel_table(funnel.name, len(funnel.steps))
-    table_name = table.qualified_name
-    steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)
-
-    @dg.asset(
-        key=table.asset_key,
-        deps=[first_activation_events_table().asset_key, dim_users_table().asset_key],
-        metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table_name},
-        group_name="mart",
-        kinds={"duckdb"},
-        pool=DUCKDB_POOL,
-        description=f"One row per first-visit cohort date: {steps} (days from the first visit).",
+def current_segments_sql(funnel: FunnelSpec) -> str:
+    """Each user's breakdown values from mart.dim_users, one row per (user, attribute)."""
+    return "\nunion all\n".join(
+        f"select user_id, '{attribute}' as segment, coalesce({attribute}, '(none)') as segment_value "
+        f"from mart.dim_users"
+        for attribute in funnel.breakdowns
     )
-    def _funnel(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+
+
+def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
+    """mart.funnel_<name> and mart.funnel_<name>_by_segment, rebuilt whole on each run.
+
+    A user's segment values are frozen when their cohort matures, so a mature cohort's
+    breakdown never drifts; immature cohorts use the current values of mart.dim_users.
+    """
+    overall = funnel_table(funnel.name, len(funnel.steps))
+    segmented = funnel_table(funnel.name, len(funnel.steps), by_segment=True)
+    frozen = f"meta.funnel_{funnel.name}_frozen_segments"
+    steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)
+    params = funnel_params(funnel)
+    specs = [
+        dg.AssetSpec(
+            key=table.asset_key,
+            deps=[first_activation_events_table().asset_key, dim_users_table().asset_key],
+            group_name="mart",
+            kinds={"duckdb"},
+            description=f"{table.grain} {steps} (days from the first visit).",
+            metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table.qualified_name},
+        )
+        for table in (overall, segmented)
+    ]
+
+    @dg.multi_asset(name=f"mart__funnel_{funnel.name}", specs=specs, pool=DUCKDB_POOL)
+    def _funnel(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         with duckdb.get_connection() as conn:
             prepare_connection(conn)
-            rows = _rebuild(conn, table_name, funnel_sql(funnel), funnel_params(funnel))
-            mature = conn.execute(f"select count(*) filter (where is_mature) from {table_name}").fetchone()[0]
-        return dg.MaterializeResult(metadata={
-            "dagster/row_count": dg.MetadataValue.int(rows), "mature_cohorts": dg.MetadataValue.int(mature)})
+            conn.execute(f"create table if not exists {frozen} "
+                         "(user_id varchar, segment varchar, segment_value varchar, primary key (user_id, segment))")
+            conn.execute("create or replace temp table current_user_segments as " + current_segments_sql(funnel))
+            conn.execute("begin transaction")
+            try:
+                conn.execute(load_sql("mart/freeze_funnel_segments", frozen_table=frozen),
+                             {"longest_window": params["longest_window"]})
+                conn.execute(
+                    "create or replace temp table funnel_user_segments as "
+                    f"select * from {frozen} union all select * from current_user_segments "
+                    f"where user_id not in (select user_id from {frozen})"
+                )
+                for table, by_segment in ((overall, False), (segmented, True)):
+                    conn.execute(f"create or replace table {table.qualified_name} as "
+                                 + funnel_sql(funnel, by_segment=by_segment), params)
+                conn.execute("commit")
+            except BaseException:
+                conn.execute("rollback")
+                raise
+            for table in (overall, segmented):
+                rows, mature = conn.execute(
+                    f"select count(*), count(*) filter (where is_mature) from {table.qualified_name}").fetchone()
+                yield dg.MaterializeResult(asset_key=table.asset_key, metadata={
+                    "dagster/row_count": dg.MetadataValue.int(rows), "mature_rows": dg.MetadataValue.int(mature)})
 
     return _funnel
-
-
-def _rebuild(conn: duckdb.DuckDBPyConnection, table_name: str, select_sql: str, params: dict) -> int:
-    """Replace the whole table in one transaction."""
-    conn.execute("begin transaction")
-    try:
-        conn.execute(f"create or replace table {table_name} as {select_sql}", params)
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    return conn.execute(f"select count(*) from {table_name}").fetchone()[0]
 
 
 def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
