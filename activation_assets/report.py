@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from activation_assets.config import ActivationConfig
-from activation_assets.tables import active_users_table
+from activation_assets.tables import active_users_table, funnel_table
 
 
 def latest_decomposition(conn: duckdb.DuckDBPyConnection, table_name: str, periods: int) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def render_report(config: ActivationConfig, periods: int = 5) -> str:
                 body = frame.to_string(index=False, na_rep="—") if len(frame) else "  (no periods yet)"
                 sections.append(f"{title}\n{body}")
         for funnel in config.funnels:
-            table_name = f"mart.funnel_{funnel.name}"
+            table_name = funnel_table(funnel.name, len(funnel.steps)).qualified_name
             steps = ", then ".join(f"{s.event_name} ≤ {s.window_days}d" for s in funnel.steps)
             title = f"funnel {funnel.name} ({steps}) — last mature cohorts of {table_name}"
             if table_name not in existing:

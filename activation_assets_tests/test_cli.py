@@ -58,7 +58,7 @@ def test_reprocess_after_late_data_restores_a_clean_run(tmp_path, monkeypatch):
     from .random_log import random_raw_rows
 
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    start, end = dt.date(2025, 1, 1), dt.date(2025, 2, 9)
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 2, 2)
     rows = random_raw_rows(21, start=start, days=(end - start).days + 1, users=25)
     late = [event("user003", "2025-01-08 09:00", "purchase"), event("late_user", "2025-01-08 10:00"),
             event("user010", "2025-01-09 23:00", "add_to_cart")]

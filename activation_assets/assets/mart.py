@@ -8,7 +8,6 @@ as its longest window.
 """
 
 import dagster as dg
-import duckdb
 from dagster_duckdb import DuckDBResource
 
 from activation_assets.assets.partitioned import (
