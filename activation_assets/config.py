@@ -83,9 +83,6 @@ class ActivationConfig:
         """Day of week the weeks start on, 0 = Sunday (Dagster's `day_offset`)."""
         return WEEKDAYS.index(self.week_start)
 
-    def fact(self, name: str) -> FactSpec:
-        return next(f for f in self.facts if f.name == name)
-
     @property
     def funnel_events(self) -> tuple[str, ...]:
         """Every event name used by a funnel step, sorted."""

@@ -11,7 +11,14 @@ import datetime as dt
 
 import dagster as dg
 
-from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset, only
+from activation_assets.assets.partitioned import (
+    TableAssetSpec,
+    Window,
+    build_table_asset,
+    only,
+    previous_partition_dep,
+    previous_partition_loaded,
+)
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql
@@ -25,7 +32,6 @@ from activation_assets.tables import (
 )
 from activation_assets.warehouse import Prerequisite, TableWrite
 
-_PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 _ONE_DAY = dt.timedelta(days=1)
 
 _FIRST_LAST_SUMMARY = """
@@ -83,17 +89,14 @@ def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.As
     sql = load_sql("activation/first_last", fact=fact.name)
 
     def prerequisites(window: Window) -> list[Prerequisite]:
-        needed = [Prerequisite(facts.qualified_name, window.days)]
-        if not window.is_first:
-            needed.append(Prerequisite(table.qualified_name, (window.start - _ONE_DAY,)))
-        return needed
+        return [Prerequisite(facts.qualified_name, window.days), *previous_partition_loaded(table, window)]
 
     return build_table_asset(
         TableAssetSpec(
             tables=(table,),
             group="activation",
             grain=Grain.of("daily", config),
-            deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION)),
+            deps=(dg.AssetDep(facts.asset_key), previous_partition_dep(table)),
             writes=lambda conn, windows: [TableWrite(table, sql, {"partition_date": only(windows).start})],
             prerequisites=prerequisites,
             summaries=_summaries(table, _FIRST_LAST_SUMMARY),
@@ -138,13 +141,11 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
     sql = load_sql("activation/activation_status", fact=fact.name, grain=grain.name)
 
     def prerequisites(window: Window) -> list[Prerequisite]:
-        needed = [
+        return [
             Prerequisite(activation.qualified_name, (window.start,)),
             Prerequisite(first_last.qualified_name, (window.end - _ONE_DAY,)),
+            *previous_partition_loaded(table, window),
         ]
-        if not window.is_first:
-            needed.append(Prerequisite(table.qualified_name, (window.previous_start,)))
-        return needed
 
     def writes(conn, windows: list[Window]) -> list[TableWrite]:
         window = only(windows)
@@ -164,7 +165,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
             deps=(
                 dg.AssetDep(activation.asset_key),
                 dg.AssetDep(first_last.asset_key),
-                dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION),
+                previous_partition_dep(table),
             ),
             writes=writes,
             prerequisites=prerequisites,

@@ -16,6 +16,8 @@ from activation_assets.assets.partitioned import (
     Window,
     build_table_asset,
     only,
+    previous_partition_dep,
+    previous_partition_loaded,
     windows_of,
 )
 from activation_assets.config import ActivationConfig, FunnelSpec
@@ -29,8 +31,6 @@ from activation_assets.tables import (
     funnel_table,
 )
 from activation_assets.warehouse import Prerequisite, TableWrite, prepare_connection, require_loaded
-
-_PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 
 _FIRST_EVENTS_SUMMARY = """
 select
@@ -47,17 +47,14 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
     sql = load_sql("mart/fact_first_activation_events")
 
     def prerequisites(window: Window) -> list[Prerequisite]:
-        needed = [Prerequisite(events.qualified_name, window.days)]
-        if not window.is_first:
-            needed.append(Prerequisite(table.qualified_name, (window.previous_start,)))
-        return needed
+        return [Prerequisite(events.qualified_name, window.days), *previous_partition_loaded(table, window)]
 
     return build_table_asset(
         TableAssetSpec(
             tables=(table,),
             group="mart",
             grain=Grain.of("daily", config),
-            deps=(dg.AssetDep(events.asset_key), dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION)),
+            deps=(dg.AssetDep(events.asset_key), previous_partition_dep(table)),
             writes=lambda conn, windows: [TableWrite(
                 table, sql, {"partition_date": only(windows).start, "key_events": list(config.funnel_events)})],
             prerequisites=prerequisites,

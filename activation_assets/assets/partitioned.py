@@ -63,6 +63,19 @@ class TableAssetSpec:
     independent_partitions: bool = False
 
 
+_PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+
+
+def previous_partition_dep(table: Table) -> dg.AssetDep:
+    """The dependency of a self-dependent table on its own previous partition."""
+    return dg.AssetDep(table.asset_key, partition_mapping=_PREVIOUS_PARTITION)
+
+
+def previous_partition_loaded(table: Table, window: Window) -> list[Prerequisite]:
+    """A self-dependent table needs its previous partition, except in its first one."""
+    return [] if window.is_first else [Prerequisite(table.qualified_name, (window.previous_start,))]
+
+
 def only(windows: list[Window]) -> Window:
     """The single window given to a table whose partitions are written one at a time."""
     (window,) = windows
