@@ -18,6 +18,7 @@ from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.markdown import query_as_markdown
+from activation_assets.query_profile import ProfiledConnection
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
     Table,
@@ -31,6 +32,7 @@ from activation_assets.tables import (
     first_last_table,
     funnel_table,
 )
+from activation_assets.warehouse import warehouse_connection
 
 _SAMPLE_ROWS = 5
 
@@ -158,8 +160,7 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         op_context = context.op_execution_context
         partitioned = op_context.has_partition_key or op_context.has_partition_key_range
         keys = op_context.partition_keys if partitioned else None
-        with duckdb.get_connection() as conn:
-            conn.execute("set TimeZone = 'UTC'")
+        with warehouse_connection(duckdb) as conn:
             grain.install_macros(conn)
             checked = _set_scope(conn, table, grain, keys)
             for rule in all_rules:
@@ -184,11 +185,13 @@ def _set_scope(
     return conn.execute("select count(*) from check_scope").fetchone()[0]
 
 
-def _evaluate(conn: duckdb.DuckDBPyConnection, table: Table, rule: CheckRule, checked: int) -> dg.AssetCheckResult:
+def _evaluate(conn: ProfiledConnection, table: Table, rule: CheckRule, checked: int) -> dg.AssetCheckResult:
+    before = conn.totals()
     offending = conn.execute(f"select count(*) from ({rule.sql})").fetchone()[0]
     metadata: dict[str, object] = {
         "offending_rows": dg.MetadataValue.int(offending),
         "partitions_checked": dg.MetadataValue.int(checked),
+        **conn.metadata(since=before),
     }
     if offending:
         sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")

@@ -12,7 +12,7 @@ import dagster as dg
 
 from activation_assets.config import ActivationConfig, ConfigError, config_path_from_env, load_config
 from activation_assets.definitions import build_definitions
-from activation_assets.generate import GenerateParams, generate_events
+from activation_assets.generate import PROFILES, GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
 from activation_assets.report import render_report, run_query_file
@@ -41,8 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--start-date", type=dt.date.fromisoformat, default=None,
                           help="first day (default: the configuration's start_date)")
     generate.add_argument("--seed", type=int, default=GenerateParams.seed)
+    generate.add_argument("--profile", choices=PROFILES, default=GenerateParams.profile,
+                          help="growth: arrivals accelerate and engagement decays; "
+                               "steady: a stable population with constant daily volume (used by benchmarks)")
+    generate.add_argument("--chunk-days", type=int, default=GenerateParams.chunk_days,
+                          help="days written per DuckDB statement (smaller uses less memory)")
     generate.add_argument("--out", type=Path, default=None, help="folder (default: the configured source path)")
     generate.add_argument("--threads", type=int, default=None)
+    generate.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
     generate.set_defaults(handler=_generate)
 
     materialize = commands.add_parser("materialize", help="run the graph for a date range through Dagster")
@@ -78,11 +84,12 @@ def _config(args: argparse.Namespace) -> ActivationConfig:
 def _generate(args: argparse.Namespace) -> int:
     config = _config(args)
     params = GenerateParams(
-        users=args.users, days=args.days, start_date=args.start_date or config.start_date, seed=args.seed
+        users=args.users, days=args.days, start_date=args.start_date or config.start_date, seed=args.seed,
+        chunk_days=args.chunk_days, profile=args.profile,
     )
     out = args.out or Path(config.source_path)
     print(f"generating {params.users:,} users × {params.days} days from {params.start_date} into {out}")
-    rows = generate_events(out, params, threads=args.threads)
+    rows = generate_events(out, params, threads=args.threads, memory_limit=args.memory_limit)
     print(f"done: {rows:,} rows written")
     return 0
 

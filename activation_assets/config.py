@@ -28,6 +28,7 @@ DEFAULT_INACTIVITY_BUCKETS: dict[str, tuple[int, ...]] = {
     "monthly": (1, 2, 4, 7, 13),
 }
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B|%)$", re.IGNORECASE)
 ALL_EVENTS = "all"
 
 
@@ -77,6 +78,8 @@ class ActivationConfig:
         default_factory=lambda: dict(DEFAULT_INACTIVITY_BUCKETS)
     )
     config_path: str = ""
+    # DuckDB settings for every connection to the warehouse (memory_limit, threads, temp_directory).
+    duckdb_settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def week_start_day_offset(self) -> int:
@@ -129,10 +132,18 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     )
 
     warehouse = reader.mapping(reader.required(top, "warehouse", ""), "warehouse")
-    reader.no_unknown_keys(warehouse, "warehouse", {"path"})
+    reader.no_unknown_keys(warehouse, "warehouse", {"path", "memory_limit", "threads", "temp_directory"})
     warehouse_path = _resolve(
         reader.string(reader.required(warehouse, "path", "warehouse"), "warehouse.path"), base_dir
     )
+    duckdb_settings: dict[str, Any] = {}
+    if warehouse.get("memory_limit") is not None:
+        duckdb_settings["memory_limit"] = reader.memory_size(warehouse["memory_limit"], "warehouse.memory_limit")
+    if warehouse.get("threads") is not None:
+        duckdb_settings["threads"] = reader.positive_int(warehouse["threads"], "warehouse.threads")
+    if warehouse.get("temp_directory") is not None:
+        duckdb_settings["temp_directory"] = _resolve(
+            reader.string(warehouse["temp_directory"], "warehouse.temp_directory"), base_dir)
 
     facts = tuple(
         _parse_fact(reader, item, f"facts[{i}]")
@@ -162,6 +173,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         funnels=funnels,
         inactivity_buckets=buckets,
         config_path=source,
+        duckdb_settings=duckdb_settings,
     )
 
 
@@ -270,6 +282,11 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.fail(key, value, "a whole number ≥ 1")
         return value
+
+    def memory_size(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not MEMORY_SIZE.match(value.strip()):
+            self.fail(key, value, "a size such as 4GB, 512MB or 80%")
+        return value.strip()
 
     def date(self, value: Any, key: str) -> dt.date:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

@@ -26,7 +26,8 @@ def build_definitions(config: ActivationConfig) -> dg.Definitions:
         asset_checks=build_all_checks(config),
         jobs=[*jobs, observation_job, *([mart_job] if mart_job else [])],
         schedules=build_schedules(jobs, observation_job, mart_job, config.timezone),
-        resources={"duckdb": DuckDBResource(database=config.warehouse_path)},
+        resources={"duckdb": DuckDBResource(
+            database=config.warehouse_path, connection_config=dict(config.duckdb_settings))},
         executor=dg.in_process_executor,
     )
 

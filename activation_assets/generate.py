@@ -21,6 +21,7 @@ import duckdb
 from activation_assets.sql import load_sql
 
 MARKER_DIR = "_generator"
+PROFILES = ("growth", "steady")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class GenerateParams:
     start_date: dt.date = dt.date(2025, 1, 1)
     seed: int = 42
     chunk_days: int = 30
+    profile: str = "growth"
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown generator profile {self.profile!r}; expected one of {', '.join(PROFILES)}")
 
 
 def generate_events(
@@ -37,6 +43,7 @@ def generate_events(
     params: GenerateParams,
     *,
     threads: int | None = None,
+    memory_limit: str | None = None,
     progress: Callable[[str], None] = print,
 ) -> int:
     """Write the event log under `out`; returns the rows written by this call."""
@@ -45,13 +52,16 @@ def generate_events(
     _claim_folder(out, markers, params)
     conn = duckdb.connect()
     if threads:
-        conn.execute(f"set threads = {int(threads)}")
+        conn.execute("set threads = $threads", {"threads": int(threads)})
+    if memory_limit:
+        conn.execute("set memory_limit = $limit", {"limit": memory_limit})
     conn.execute("set TimeZone = 'UTC'")
     conn.execute("set enable_progress_bar = false")
     conn.execute("set preserve_insertion_order = false")  # lets COPY stream instead of buffering
     conn.execute(f"create macro unit(a, b := 0, c := 0, d := 0, e := 0) as "
                  f"(hash({int(params.seed)}, a, b, c, d, e) % 1000003) / 1000003.0")
-    conn.execute("create table users as " + load_sql("generate/users"), {"users": params.users, "days": params.days})
+    conn.execute("create table users as " + load_sql("generate/users"),
+                 {"users": params.users, "days": params.days, "profile": params.profile})
     written = 0
     chunks = [(first, min(first + params.chunk_days, params.days) - 1)
               for first in range(0, params.days, params.chunk_days)]

@@ -50,16 +50,18 @@ def list_raw_files(conn: duckdb.DuckDBPyConnection, root: str, utc_date: dt.date
 
 def stage_raw_events(
     conn: duckdb.DuckDBPyConnection, root: str, utc_dates: list[dt.date]
-) -> list[str]:
+) -> dict[dt.date, list[str]]:
     """Create the temp table `raw_events` from the folders of the given UTC dates.
 
-    Returns the files read. A file lacking a required column is an error naming both.
+    Returns the files read from each date's folder. A file lacking a required column is
+    an error naming both.
     """
     selects: list[str] = []
     params: list[object] = []
-    files: list[str] = []
+    files: dict[dt.date, list[str]] = {}
     for utc_date in utc_dates:
-        for path in list_raw_files(conn, root, utc_date):
+        files[utc_date] = list_raw_files(conn, root, utc_date)
+        for path in files[utc_date]:
             columns = _columns_of(conn, path)
             missing = [c for c in REQUIRED_COLUMNS if c not in columns]
             if missing:
@@ -76,7 +78,6 @@ def stage_raw_events(
                 f"from {_READERS[_suffix(path)]}"
             )
             params.extend([path, utc_date, path])
-            files.append(path)
     if not selects:
         empty = ", ".join(f"cast(null as varchar) as {c}" for c in STAGED_COLUMNS)
         selects.append(f"select cast(null as varchar) as source_file, cast(null as date) as folder_date, {empty} limit 0")

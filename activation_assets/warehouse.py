@@ -9,12 +9,16 @@ partition (a day with no purchases) is told apart from a missing one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
 import duckdb
+from dagster_duckdb import DuckDBResource
 
+from activation_assets.query_profile import ProfiledConnection
 from activation_assets.tables import Table
 
 SCHEMAS = ("base", "fact", "activation", "mart", "meta")
@@ -32,11 +36,16 @@ create table if not exists meta.partition_loads (
 
 @dataclass(frozen=True)
 class TableWrite:
-    """The rows of one table's partition, as a select and its parameters."""
+    """The rows of one table's partition, as a select and its parameters.
+
+    With `as_view` the table is a view defined by the select (no parameters): nothing is
+    copied, and its partitions are recorded as loaded with the rows the view shows.
+    """
 
     table: Table
     select_sql: str
     params: dict[str, Any] = field(default_factory=dict)
+    as_view: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,14 @@ def prepare_connection(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(_PARTITION_LOADS_DDL)
 
 
+@contextmanager
+def warehouse_connection(resource: DuckDBResource) -> Iterator[ProfiledConnection]:
+    """A prepared connection whose statements are profiled (see query_profile)."""
+    with resource.get_connection() as conn:
+        prepare_connection(conn)
+        yield ProfiledConnection(conn)
+
+
 def replace_partitions(
     conn: duckdb.DuckDBPyConnection, partition_starts: list[dt.date], writes: list[TableWrite]
 ) -> dict[str, int]:
@@ -68,15 +85,19 @@ def replace_partitions(
     loaded (with its own row count), or nothing changes.
     """
     for write in writes:
-        conn.execute(write.table.create_sql())
+        if write.as_view:
+            _define_view(conn, write)
+        else:
+            conn.execute(write.table.create_sql())
     rows: dict[str, int] = {}
     conn.execute("begin transaction")
     try:
         for write in writes:
             table = write.table
             in_partitions = f"list_contains($starts, {table.partition_column})"
-            conn.execute(f"delete from {table.qualified_name} where {in_partitions}", {"starts": partition_starts})
-            conn.execute(f"insert into {table.qualified_name} by name {write.select_sql}", write.params)
+            if not write.as_view:
+                conn.execute(f"delete from {table.qualified_name} where {in_partitions}", {"starts": partition_starts})
+                conn.execute(f"insert into {table.qualified_name} by name {write.select_sql}", write.params)
             counts = dict(conn.execute(
                 f"select {table.partition_column}, count(*) from {table.qualified_name} "
                 f"where {in_partitions} group by all",
@@ -92,6 +113,17 @@ def replace_partitions(
         conn.execute("rollback")
         raise
     return rows
+
+
+def _define_view(conn: duckdb.DuckDBPyConnection, write: TableWrite) -> None:
+    """(Re)define the view, replacing a table of that name left by an earlier version."""
+    table = write.table
+    is_table = conn.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [table.schema, table.name]
+    ).fetchone()[0]
+    if is_table:
+        conn.execute(f"drop table {table.qualified_name}")
+    conn.execute(f"create or replace view {table.qualified_name} as {write.select_sql}")
 
 
 def missing_partitions(

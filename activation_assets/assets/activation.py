@@ -186,7 +186,7 @@ def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefini
             grain=grain,
             deps=(dg.AssetDep(status.asset_key),),
             writes=lambda conn, windows: [TableWrite(table, sql, {"period_starts": [w.start for w in windows]})],
-            independent_partitions=True,
+            partitions_per_statement=None,
             prerequisites=lambda window: [Prerequisite(status.qualified_name, (window.start,))],
             summaries=_summaries(table, _ACTIVE_USERS_SUMMARY),
         )

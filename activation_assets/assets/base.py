@@ -10,7 +10,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset, only
+from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
@@ -18,6 +18,10 @@ from activation_assets.raw_source import stage_raw_events, utc_dates_of_local_da
 from activation_assets.sql import load_sql
 from activation_assets.tables import base_events, base_events_rejected, raw_reads
 from activation_assets.warehouse import TableWrite
+
+# Days cleaned by one statement in a range run: enough to keep both cores busy, few
+# enough that a year's backfill holds only about a week of raw rows at a time.
+BASE_DAYS_PER_STATEMENT = 7
 
 _REJECTED_SUMMARY = """
 select
@@ -46,16 +50,20 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
     events, rejected, reads = base_events(), base_events_rejected(), raw_reads()
 
     def writes(conn: duckdb.DuckDBPyConnection, windows: list[Window]) -> list[TableWrite]:
-        window = only(windows)
-        files = stage_raw_events(conn, config.source_path, utc_dates_of_local_day(window.start, config.timezone))
+        folders_of = {w.start: utc_dates_of_local_day(w.start, config.timezone) for w in windows}
+        files = stage_raw_events(conn, config.source_path, sorted({d for dates in folders_of.values() for d in dates}))
         conn.execute(
             "create or replace temp table classified_events as " + load_sql("base/classify_raw_events"),
-            {"timezone": config.timezone, "partition_date": window.start},
+            {"timezone": config.timezone, "first_date": windows[0].start, "last_date": windows[-1].start},
         )
+        reads_params = {
+            "partition_dates": [w.start for w in windows],
+            "files_read": [sum(len(files[d]) for d in folders_of[w.start]) for w in windows],
+        }
         return [
             TableWrite(events, load_sql("base/events"), {"timezone": config.timezone}),
             TableWrite(rejected, load_sql("base/events_rejected")),
-            TableWrite(reads, load_sql("base/raw_reads"), {"partition_date": window.start, "files_read": len(files)}),
+            TableWrite(reads, load_sql("base/raw_reads"), reads_params),
         ]
 
     return build_table_asset(
@@ -66,6 +74,7 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             deps=(dg.AssetDep(RAW_EVENTS_KEY),),
             writes=writes,
             prerequisites=lambda window: [],
+            partitions_per_statement=BASE_DAYS_PER_STATEMENT,
             summaries={events.qualified_name: _EVENTS_SUMMARY, rejected.qualified_name: _REJECTED_SUMMARY},
             description_suffix=f" Read from {config.source_path}; local days in {config.timezone}.",
         )

@@ -25,9 +25,11 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
     event_names = list(fact.event_names) if fact.event_names is not None else None
     counted = "every event" if event_names is None else "events " + ", ".join(event_names)
 
+    event_filter = "true" if event_names is None else f"event_name in ({', '.join(map(_quoted, event_names))})"
+    view_sql = load_sql("fact/fact", event_filter=event_filter)
+
     def writes(conn, windows: list[Window]) -> list[TableWrite]:
-        params = {"first_date": windows[0].start, "last_date": windows[-1].start, "event_names": event_names}
-        return [TableWrite(table, load_sql("fact/fact"), params)]
+        return [TableWrite(table, view_sql, as_view=True)]
 
     return build_table_asset(
         TableAssetSpec(
@@ -36,9 +38,13 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
             grain=Grain.of("daily", config),
             deps=(dg.AssetDep(events.asset_key),),
             writes=writes,
-            independent_partitions=True,
+            partitions_per_statement=None,
             prerequisites=lambda window: [Prerequisite(events.qualified_name, window.days)],
             summaries={table.qualified_name: _SUMMARY.format(fact=fact.name)},
             description_suffix=f" Counts {counted}. {fact.description}".rstrip(),
         )
     )
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -30,7 +30,7 @@ from activation_assets.tables import (
     first_activation_events_table,
     funnel_table,
 )
-from activation_assets.warehouse import Prerequisite, TableWrite, prepare_connection, require_loaded
+from activation_assets.warehouse import Prerequisite, TableWrite, require_loaded, warehouse_connection
 
 _FIRST_EVENTS_SUMMARY = """
 select
@@ -137,8 +137,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name=f"mart__funnel_{funnel.name}", specs=specs, pool=DUCKDB_POOL)
     def _funnel(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-        with duckdb.get_connection() as conn:
-            prepare_connection(conn)
+        with warehouse_connection(duckdb) as conn:
             conn.execute(f"create table if not exists {frozen} "
                          "(user_id varchar, segment varchar, segment_value varchar, primary key (user_id, segment))")
             conn.execute("create or replace temp table current_user_segments as " + current_segments_sql(funnel))
@@ -162,17 +161,19 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
                 rows, mature = conn.execute(
                     f"select count(*), count(*) filter (where is_mature) from {table.qualified_name}").fetchone()
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata={
-                    "dagster/row_count": dg.MetadataValue.int(rows), "mature_rows": dg.MetadataValue.int(mature)})
+                    "dagster/row_count": dg.MetadataValue.int(rows), "mature_rows": dg.MetadataValue.int(mature),
+                    **conn.metadata()})
 
     return _funnel
 
 
 def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
-    """mart.dim_users: each loaded day merged into one row per user (SCD type 1).
+    """mart.dim_users: loaded days merged into one row per user (SCD type 1).
 
-    The table is not partitioned; its daily partitions say which days were merged.
-    Merging keeps the earliest first event and the latest last event, so days can be
-    merged in any order and again without older values winning.
+    The table is not partitioned; its daily partitions say which days were merged (a
+    range run merges all its days in one statement). Merging keeps the earliest first
+    event and the latest last event, so days can be merged in any order and again
+    without older values winning.
     """
     dim, recency, events = dim_users_table(), dim_users_recency_table(), base_events()
     sql = load_sql("mart/dim_users_merge")
@@ -192,28 +193,28 @@ def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
     )
     def _dim_users(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
         windows = windows_of(grain, context.partition_keys)
-        with duckdb.get_connection() as conn:
-            prepare_connection(conn)
+        with warehouse_connection(duckdb) as conn:
             for table in (dim, recency):
                 conn.execute(table.create_sql())
-            for window in windows:
-                require_loaded(conn, [Prerequisite(events.qualified_name, window.days)],
-                               computing=f"mart.dim_users {window.key}")
-                conn.execute("create or replace temp table merged_users as " + sql, {"partition_date": window.start})
-                conn.execute("begin transaction")
-                try:
-                    conn.execute(f"insert or replace into {dim.qualified_name} select {columns} from merged_users")
-                    conn.execute(f"insert or replace into {recency.qualified_name} "
-                                 "select user_id, latest_event_ts from merged_users")
-                    conn.execute("insert or replace into meta.partition_loads "
-                                 "select 'mart.dim_users', $day, count(*), now() from merged_users",
-                                 {"day": window.start})
-                    conn.execute("commit")
-                except BaseException:
-                    conn.execute("rollback")
-                    raise
+            days = [day for window in windows for day in window.days]
+            require_loaded(conn, [Prerequisite(events.qualified_name, tuple(days))],
+                           computing=f"mart.dim_users {windows[0].key} … {windows[-1].key}")
+            conn.execute("create or replace temp table merged_users as " + sql,
+                         {"first_date": days[0], "last_date": days[-1]})
+            conn.execute("begin transaction")
+            try:
+                conn.execute(f"insert or replace into {dim.qualified_name} select {columns} from merged_users")
+                conn.execute(f"insert or replace into {recency.qualified_name} "
+                             "select user_id, latest_event_ts from merged_users")
+                conn.execute(load_sql("mart/dim_users_loads"), {"days": days})
+                conn.execute("commit")
+            except BaseException:
+                conn.execute("rollback")
+                raise
             users = conn.execute(f"select count(*) from {dim.qualified_name}").fetchone()[0]
+            profile = conn.metadata()
         return dg.MaterializeResult(metadata={
-            "dagster/row_count": dg.MetadataValue.int(users), "days_merged": dg.MetadataValue.int(len(windows))})
+            "dagster/row_count": dg.MetadataValue.int(users), "days_merged": dg.MetadataValue.int(len(windows)),
+            **profile})
 
     return _dim_users

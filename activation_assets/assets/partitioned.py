@@ -22,9 +22,9 @@ from activation_assets.tables import Table
 from activation_assets.warehouse import (
     Prerequisite,
     TableWrite,
-    prepare_connection,
     replace_partitions,
     require_loaded,
+    warehouse_connection,
 )
 
 DUCKDB_POOL = "duckdb"
@@ -58,9 +58,10 @@ class TableAssetSpec:
     prerequisites: Callable[[Window], list[Prerequisite]]
     summaries: dict[str, str]
     description_suffix: str = ""
-    # Partitions that do not read each other are written by one statement per run
-    # (`writes` gets every window of the run); otherwise one window at a time, in order.
-    independent_partitions: bool = False
+    # Partitions that do not read each other are written several per statement (`writes`
+    # gets that many consecutive windows; None = every window of the run); a partition
+    # that reads the previous one is written one at a time, in order.
+    partitions_per_statement: int | None = 1
 
 
 _PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
@@ -129,10 +130,10 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
     ) -> Iterator[dg.MaterializeResult]:
         windows = windows_of(spec.grain, context.partition_keys)
         totals = {table.qualified_name: 0 for table in spec.tables}
-        with duckdb.get_connection() as conn:
-            prepare_connection(conn)
+        with warehouse_connection(duckdb) as conn:
             spec.grain.install_macros(conn)
-            batches = [windows] if spec.independent_partitions else [[w] for w in windows]
+            size = spec.partitions_per_statement or len(windows)
+            batches = [windows[i:i + size] for i in range(0, len(windows), size)]
             done = 0
             for batch in batches:
                 for window in batch:
@@ -156,6 +157,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                 if summary_sql:
                     metadata.update(_summary(conn, summary_sql, last.start))
                 metadata["preview"] = _preview(conn, table, last.start)
+                metadata.update(conn.metadata())
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
 
     return _table_asset

@@ -1,9 +1,10 @@
--- Classifies the staged raw rows that belong to one local-day partition.
--- Kept rows have reject_reason null; every other row carries the first rule it breaks.
--- Params: $timezone (reporting timezone), $partition_date (the local day).
+-- Classifies the staged raw rows that belong to the local-day partitions
+-- [$first_date, $last_date]. Kept rows have reject_reason null; every other row carries
+-- the first rule it breaks. Params: $timezone (reporting timezone), $first_date, $last_date.
 with parsed as (
     select
         *,
+        rowid as raw_row,
         try_cast(event_timestamp as timestamptz) as event_ts
     from raw_events
 ),
@@ -29,7 +30,7 @@ assigned as (
     from placed
 ),
 
-rule_checked as (
+rule_checked as materialized (
     select
         *,
         case
@@ -39,20 +40,35 @@ rule_checked as (
             when not is_on_folder_date then 'timestamp_outside_partition'
         end as rule_reject_reason
     from assigned
-    where partition_date = $partition_date
+    where partition_date between $first_date and $last_date
 ),
 
-ranked as (
-    -- Among otherwise valid rows sharing an event_id the earliest is kept; the order
-    -- runs over every column so the choice never depends on file scan order.
-    select
-        *,
-        row_number() over (
-            partition by rule_reject_reason is null, event_id
-            order by event_ts, source_file, user_id, event_name, event_timestamp, country,
-                     device_os, app_version, utm_source, utm_medium, utm_campaign
-        ) as event_id_rank
+duplicate_ids as (
+    select partition_date, event_id
     from rule_checked
+    where rule_reject_reason is null and event_id is not null
+    group by partition_date, event_id
+    having count(*) > 1
+),
+
+later_copies as (
+    -- Among otherwise valid rows of a day sharing an event_id the earliest is kept; the order
+    -- runs over every column so the choice never depends on file scan order. Only the
+    -- few repeated ids are sorted.
+    select raw_row
+    from (
+        select
+            raw_row,
+            row_number() over (
+                partition by partition_date, event_id
+                order by event_ts, source_file, user_id, event_name, event_timestamp, country,
+                         device_os, app_version, utm_source, utm_medium, utm_campaign
+            ) as copy_number
+        from rule_checked
+        semi join duplicate_ids using (partition_date, event_id)
+        where rule_reject_reason is null
+    )
+    where copy_number > 1
 )
 
 select
@@ -71,6 +87,6 @@ select
     utm_campaign,
     coalesce(
         rule_reject_reason,
-        case when event_id is not null and event_id_rank > 1 then 'duplicate_event_id' end
+        case when raw_row in (select raw_row from later_copies) then 'duplicate_event_id' end
     ) as reject_reason
-from ranked
+from rule_checked

@@ -1,5 +1,6 @@
--- One fact's events of the local days [$first_date, $last_date]: all events, or only the
--- configured event names. Params: $first_date, $last_date, $event_names (null = every event).
+-- One fact's events: the events of base.events whose name counts for the fact. Defined
+-- as a view, so a fact never copies events and always shows its base partitions.
+-- {event_filter} is `true` (every event) or `event_name in (<quoted names>)`.
 select
     user_id,
     event_date,
@@ -7,5 +8,4 @@ select
     event_name,
     event_id
 from base.events
-where event_date between $first_date and $last_date
-  and (cast($event_names as varchar[]) is null or list_contains(cast($event_names as varchar[]), event_name))
+where {event_filter}

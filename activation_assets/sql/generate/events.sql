@@ -1,6 +1,6 @@
 -- Synthetic events of the days [$first_day, $last_day] (day numbers from $start_date).
 -- A user is active on their arrival day, then with a probability that decays with age
--- (churn), never below a small floor (returns), higher at weekends (seasonality).
+-- (churn), never below a small floor (returns), higher at weekends (seasonality); see users.sql.
 -- An active day has 1-4 sessions; a session is app_open, up to five view_item,
 -- sometimes add_to_cart, a purchase after some carts, rarely post_created.
 -- A small share of rows is bad on purpose, one kind per reject reason.
@@ -20,7 +20,7 @@ active_days as (
     where day_num = arrival_day
        or unit(user_num, day_num, 10) < (
             greatest(propensity * exp(-(day_num - arrival_day) / decay_days), 0.03)
-            * case when dayofweek(day) in (0, 6) then 1.3 else 1.0 end
+            * case when dayofweek(day) in (0, 6) then weekend_lift else 1.0 end
        )
 ),
 

@@ -1,13 +1,23 @@
--- Synthetic users: arrival day (more users arrive later, as a product grows), how
--- engaged they start, how fast that decays, a typical hour, and first-touch context.
+-- Synthetic users: arrival day, how engaged they start, how fast that decays, how much
+-- more they use the product at weekends, a typical hour, and first-touch context.
+-- Profile 'growth': more users arrive later and engagement decays, as a product grows.
+-- Profile 'steady': most users arrive in the first two weeks, the rest evenly, and each
+-- keeps a constant daily rate, so every later day has about the same users and volume
+-- (benchmarks compare days that differ only in how much history precedes them).
 -- Uses the macro unit(...) (a deterministic uniform draw in [0, 1)).
--- Params: $users, $days.
+-- Params: $users, $days, $profile.
 select
     user_num,
     'u' || lpad(cast(user_num as varchar), 8, '0') as user_id,
-    cast(floor($days * sqrt(unit(user_num, 1))) as integer) as arrival_day,
-    0.2 + 0.65 * pow(unit(user_num, 2), 2) as propensity,
-    20 + 300 * pow(unit(user_num, 3), 2) as decay_days,
+    cast(floor(case
+        when $profile = 'growth' then $days * sqrt(unit(user_num, 1))
+        when unit(user_num, 1) < 0.85 then least(14, $days) * unit(user_num, 14)
+        else $days * unit(user_num, 14)
+    end) as integer) as arrival_day,
+    case when $profile = 'growth' then 0.2 + 0.65 * pow(unit(user_num, 2), 2)
+         else 0.03 + 0.16 * pow(unit(user_num, 2), 2) end as propensity,
+    case when $profile = 'growth' then 20 + 300 * pow(unit(user_num, 3), 2) else 1e9 end as decay_days,
+    case when $profile = 'growth' then 1.3 else 1.0 end as weekend_lift,
     cast(floor(24 * unit(user_num, 4)) as integer) as usual_hour,
     ['KR', 'US', 'US', 'JP', 'DE', 'BR', 'IN', 'GB'][1 + cast(floor(8 * unit(user_num, 5)) as integer)] as country,
     ['ios', 'android', 'android', 'web'][1 + cast(floor(4 * unit(user_num, 6)) as integer)] as device_os,

@@ -1,26 +1,34 @@
--- Merges one day of base.events into mart.dim_users: first-touch attributes move only to
--- an earlier first event, latest attributes only to a later last event, so a day can be
--- loaded again, or late, without older values overwriting newer ones.
--- Params: $partition_date.
-with ranked as (
+-- Merges the days [$first_date, $last_date] of base.events into mart.dim_users:
+-- first-touch attributes move only to an earlier first event, latest attributes only to
+-- a later last event, so days can be loaded again, late, or together, without older
+-- values overwriting newer ones. Params: $first_date, $last_date.
+with first_and_last as (
+    -- Each user's first and last event of the days (ties broken by event_id, then
+    -- event_name, missing values last), found by one aggregation.
     select
-        user_id, event_date, event_datetime, event_ts, utm_source, utm_medium, utm_campaign,
-        country, device_os, app_version,
-        row_number() over (partition by user_id order by event_ts, event_id, event_name) as first_rank,
-        row_number() over (partition by user_id order by event_ts desc, event_id desc, event_name desc) as last_rank
+        user_id,
+        arg_min(
+            struct_pack(event_date, event_datetime, utm_source, utm_medium, utm_campaign),
+            row(event_ts, event_id is null, event_id, event_name is null, event_name)
+        ) as f,
+        arg_max(
+            struct_pack(event_ts, country, device_os, app_version),
+            row(event_ts, event_id is not null, event_id, event_name is not null, event_name)
+        ) as l
     from base.events
-    where event_date = $partition_date
+    where event_date between $first_date and $last_date
+    group by user_id
 ),
 
-day_first as (select * from ranked where first_rank = 1),
+first_events as (select user_id, unnest(f) from first_and_last),
 
-day_last as (select * from ranked where last_rank = 1),
+last_events as (select user_id, unnest(l) from first_and_last),
 
 current as (
     select d.*, r.latest_event_ts
     from mart.dim_users as d
     join meta.dim_users_recency as r using (user_id)
-    where d.user_id in (select user_id from day_first)
+    where d.user_id in (select user_id from first_events)
 )
 
 select
@@ -34,6 +42,6 @@ select
     case when c.user_id is null or l.event_ts >= c.latest_event_ts then l.device_os else c.device_os end as device_os,
     case when c.user_id is null or l.event_ts >= c.latest_event_ts then l.app_version else c.app_version end as app_version,
     greatest(l.event_ts, c.latest_event_ts) as latest_event_ts
-from day_first as f
-join day_last as l using (user_id)
+from first_events as f
+join last_events as l using (user_id)
 left join current as c using (user_id)

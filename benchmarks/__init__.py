@@ -1,0 +1,1 @@
+"""Benchmarks of the activation layer: `make bench SCALE=S|M|L` (see README, Performance)."""

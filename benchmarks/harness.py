@@ -1,0 +1,233 @@
+"""One benchmark at one scale: generate, backfill, a next-day run, the history probe,
+the naive baseline and the floor; every figure goes to `results/<scale>.json` and `.md`.
+
+The graph runs through the project's command line in a child process (as a user runs
+it), so its wall time and the memory of its whole process tree are what a user sees;
+per-asset figures are read back from the Dagster instance the runs were recorded in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from activation_assets.config import load_config
+from activation_assets.generate import GenerateParams, generate_events
+from activation_assets.instance import persistent_instance
+from activation_assets.jobs import asset_keys_by_grain
+from benchmarks import baselines
+from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
+from benchmarks.process_tree import run_measured
+from benchmarks.results_file import evaluate_targets, write_results
+from benchmarks.scales import Scale
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_CONFIG = REPO / "activation.yaml"
+START_DATE = dt.date(2025, 1, 1)
+_GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """Where the benchmark works and the DuckDB settings the graph runs with."""
+
+    work_dir: Path
+    results_dir: Path
+    memory_limit: str = "4GB"
+    threads: int | None = None
+    temp_directory: Path | None = None
+    progress: Callable[[str], None] = field(default=print)
+
+
+def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
+    """Run every measurement of one scale and write the results files; returns the results."""
+    say = settings.progress
+    home = settings.work_dir / scale.name
+    last_day = START_DATE + dt.timedelta(days=scale.days - 1)
+    next_day = last_day + dt.timedelta(days=1)
+
+    say(f"[{scale.name}] 1/6 generating {scale.users:,} users × {scale.days + 1} days (resumes if interrupted)")
+    generate_events(
+        home / "raw",
+        GenerateParams(users=scale.users, days=scale.days + 1, start_date=START_DATE, profile="steady", chunk_days=14),
+        memory_limit=settings.memory_limit,
+        progress=lambda line: say(f"    {line}"),
+    )
+    raw_rows = _count_raw_rows(home / "raw")
+    config_path = _write_config(home, settings)
+    config = load_config(config_path)
+    _start_fresh(home)
+    env = {**os.environ, "DAGSTER_HOME": str(home / "dagster_home"), "ACTIVATION_CONFIG": str(config_path)}
+    instance = persistent_instance(config)
+
+    def cli(step: str, *args: str) -> tuple[float, int, dict[str, StepFigures]]:
+        before = run_ids(instance)
+        log = home / "logs" / f"{step}.log"
+        measured = run_measured([sys.executable, "-m", "activation_assets.cli", *args], env=env, log_path=log)
+        if measured.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed (exit {measured.returncode}); see {log}")
+        return measured.seconds, measured.peak_rss_bytes, step_figures(instance, run_ids(instance) - before)
+
+    say(f"[{scale.name}] 2/6 backfilling {START_DATE} … {last_day} through Dagster")
+    seconds, peak, steps = cli("backfill", "materialize", "--start", str(START_DATE), "--end", str(last_day))
+    backfill = {
+        "seconds": round(seconds, 1),
+        "minutes": round(seconds / 60, 2),
+        "peak_gib": round(peak / _GIB, 2),
+        "duckdb_file_gib": round(_file_size(config.warehouse_path) / _GIB, 2),
+        "steps": _steps_table(steps),
+    }
+    say(f"    {backfill['minutes']} min, peak {backfill['peak_gib']} GiB, warehouse {backfill['duckdb_file_gib']} GiB")
+
+    say(f"[{scale.name}] 3/6 the next day's run ({next_day}), whole graph and checks")
+    seconds, peak, steps = cli("daily_run", "materialize", "--start", str(next_day), "--end", str(next_day))
+    daily_keys = {key.to_user_string() for key in asset_keys_by_grain(config)["daily"]}
+    daily_steps = {k: v for k, v in steps.items() if set(v.assets) & daily_keys}
+    daily_run = {
+        "day": str(next_day),
+        "seconds": round(seconds, 1),
+        "peak_gib": round(peak / _GIB, 2),
+        "daily_asset_compute_seconds": round(sum(s.seconds for s in daily_steps.values()), 2),
+        "rows_scanned": sum(s.rows_scanned for s in steps.values()),
+        "steps": _steps_table(steps),
+    }
+    say(f"    {daily_run['seconds']} s end to end, daily assets {daily_run['daily_asset_compute_seconds']} s")
+
+    say(f"[{scale.name}] 4/6 the daily assets again at day {scale.early_day} and day {scale.late_day}")
+    selection = " or ".join(f'key:"{key}"' for key in sorted(daily_keys))
+    probes = {}
+    for day_number in (scale.early_day, scale.late_day):
+        day = START_DATE + dt.timedelta(days=day_number - 1)
+        _, _, probes[day_number] = cli(f"day_{day_number}", "materialize", "--start", str(day), "--end", str(day),
+                                       "--select", selection)
+    history = _history_table(probes[scale.early_day], probes[scale.late_day], scale)
+    say(f"    worst late/early ratio {history['worst_ratio']} ({history['worst_step']})")
+
+    say(f"[{scale.name}] 5/6 naive recomputation from the whole history and the floor, day {next_day}")
+    facts = [fact.name for fact in config.facts]
+    conn = baselines.open_warehouse(config.warehouse_path, config.duckdb_settings)
+    try:
+        naive, disagreements = baselines.naive_recomputation(conn, facts, next_day)
+        floor = baselines.floor(conn, facts, next_day)
+    finally:
+        conn.close()
+    incremental = [s for s in daily_steps.values()
+                   if any(a.endswith("_first_last") or a.endswith("_activation_daily") for a in s.assets)]
+    incremental_rows = sum(s.rows_scanned for s in incremental)
+    incremental_seconds = sum(s.seconds for s in incremental)
+    naive_figures = {
+        "seconds": round(naive.seconds, 2),
+        "rows_scanned": naive.rows_scanned,
+        "incremental_seconds": round(incremental_seconds, 2),
+        "incremental_rows_scanned": incremental_rows,
+        "rows_ratio": round(naive.rows_scanned / max(incremental_rows, 1), 2),
+        "seconds_ratio": round(naive.seconds / max(incremental_seconds, 1e-9), 2),
+        "same_rows_as_stored": not disagreements,
+        "disagreements": disagreements,
+    }
+    floor_figures = {
+        "seconds": round(floor.seconds, 3),
+        "rows_scanned": floor.rows_scanned,
+        "daily_compute_ratio": round(daily_run["daily_asset_compute_seconds"] / max(floor.seconds, 1e-9), 1),
+        "daily_rows_ratio": round(sum(s.rows_scanned for s in daily_steps.values()) / max(floor.rows_scanned, 1), 1),
+    }
+
+    say(f"[{scale.name}] 6/6 writing results")
+    results = {
+        "scale": {"name": scale.name, "users": scale.users, "days": scale.days, "raw_rows": raw_rows},
+        "machine": _machine(),
+        "duckdb_settings": config.duckdb_settings,
+        "backfill": backfill,
+        "daily_run": daily_run,
+        "history": history,
+        "naive": naive_figures,
+        "floor": floor_figures,
+    }
+    results["targets"] = evaluate_targets(results)
+    write_results(results, settings.results_dir, scale.name)
+    return results
+
+
+def _write_config(home: Path, settings: BenchSettings) -> Path:
+    """The shipped configuration, pointed at the benchmark's data, with its DuckDB settings."""
+    raw = yaml.safe_load(SHIPPED_CONFIG.read_text())
+    raw["start_date"] = START_DATE.isoformat()
+    raw["source"] = {"path": str(home / "raw")}
+    warehouse: dict[str, Any] = {"path": str(home / "warehouse.duckdb"), "memory_limit": settings.memory_limit,
+                                 "temp_directory": str(settings.temp_directory or home / "duckdb_tmp")}
+    if settings.threads:
+        warehouse["threads"] = settings.threads
+    raw["warehouse"] = warehouse
+    path = home / "activation.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def _start_fresh(home: Path) -> None:
+    """A new warehouse and run history; the generated data is kept."""
+    for stale in ("warehouse.duckdb", "warehouse.duckdb.wal"):
+        (home / stale).unlink(missing_ok=True)
+    for folder in ("dagster_home", "logs", "duckdb_tmp"):
+        shutil.rmtree(home / folder, ignore_errors=True)
+    (home / "logs").mkdir(parents=True)
+
+
+def _count_raw_rows(raw: Path) -> int:
+    with duckdb.connect() as conn:
+        return conn.execute("select count(*) from read_parquet(?)", [str(raw / "date=*" / "*.parquet")]).fetchone()[0]
+
+
+def _file_size(path: str) -> int:
+    return sum(Path(p).stat().st_size for p in (path, path + ".wal") if Path(p).exists())
+
+
+def _steps_table(steps: dict[str, StepFigures]) -> list[dict[str, Any]]:
+    """Steps slowest first."""
+    return [
+        {"step": key, "seconds": round(s.seconds, 2), "rows_scanned": s.rows_scanned,
+         "duckdb_seconds": round(s.query_seconds, 2)}
+        for key, s in sorted(steps.items(), key=lambda item: -item[1].seconds)
+    ]
+
+
+def _history_table(early: dict[str, StepFigures], late: dict[str, StepFigures], scale: Scale) -> dict[str, Any]:
+    """Per daily asset step (checks excluded): compute time and rows scanned at both days."""
+    rows = []
+    for key in sorted(set(early) & set(late)):
+        if key.endswith("_checks"):
+            continue
+        e, l = early[key], late[key]
+        rows.append({
+            "step": key,
+            "early_seconds": round(e.seconds, 3),
+            "late_seconds": round(l.seconds, 3),
+            "ratio": round(l.seconds / max(e.seconds, 1e-9), 2),
+            "early_rows_scanned": e.rows_scanned,
+            "late_rows_scanned": l.rows_scanned,
+            "rows_ratio": round(l.rows_scanned / max(e.rows_scanned, 1), 2),
+        })
+    worst = max(rows, key=lambda r: r["ratio"])
+    return {"early_day": scale.early_day, "late_day": scale.late_day, "steps": rows,
+            "worst_ratio": worst["ratio"], "worst_step": worst["step"],
+            "worst_rows_ratio": max(r["rows_ratio"] for r in rows)}
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / _GIB, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
