@@ -10,8 +10,9 @@ DEMO_DAYS ?= 90
 DEMO_START ?= 2025-01-01
 DEMO_END ?= 2025-03-31
 UI_PORT ?= 3000
+SCALE ?= S
 
-.PHONY: install demo test ui clean
+.PHONY: install demo test ui bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ ui: install
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp activation_assets/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -p $(UI_PORT)
+
+bench: install
+	$(BIN)/python -m benchmarks --scale $(SCALE)
 
 clean:
 	rm -rf data

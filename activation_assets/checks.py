@@ -90,9 +90,7 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
         return CheckRule(name, description, load_sql(f"checks/{name}", fact=fact.name, grain=grain))
 
     checks = [
-        build_table_checks(table=fact_table(fact.name), grain=daily, rules=[
-            rule("fact_rows_are_base_rows", "Every fact row is an event of base.events of the same day."),
-        ]),
+        build_table_checks(table=fact_table(fact.name), grain=daily, rules=[]),
         build_table_checks(table=first_last_table(fact.name), grain=daily, rules=[
             rule("first_last_dates_are_ordered", "first_date ≤ last_date ≤ snapshot_date; active_days in range."),
             rule("first_last_never_loses_users", "A snapshot has at least the users of the day before."),

@@ -70,3 +70,23 @@ def test_generated_log_has_bad_rows_of_every_reject_reason(tmp_path):
     assert sorted(r[0] for r in reasons) == [
         "bad_timestamp", "duplicate_event_id", "missing_event_name", "missing_user_id",
         "timestamp_outside_partition"]
+
+
+def test_the_steady_profile_has_a_stable_population_and_daily_volume(tmp_path):
+    params = GenerateParams(users=3000, days=60, start_date=dt.date(2025, 1, 1), seed=7, profile="steady")
+    generate_events(tmp_path, params, progress=lambda _: None)
+    with duckdb.connect() as conn:
+        first_seen = conn.execute(
+            "select count(*) filter (where first_day < date '2025-01-15') / count(*) from "
+            "(select user_id, min(date) as first_day from read_parquet(?, hive_partitioning = true) "
+            " where user_id is not null group by user_id)", [f"{tmp_path}/date=*/*.parquet"]).fetchone()[0]
+        day_30, day_59 = (conn.execute("select count(*) from read_parquet(?)",
+                                       [f"{tmp_path}/date={day}/*.parquet"]).fetchone()[0]
+                          for day in ("2025-01-30", "2025-02-28"))
+    assert first_seen > 0.8
+    assert 0.8 < day_59 / day_30 < 1.25
+
+
+def test_an_unknown_profile_is_refused():
+    with pytest.raises(ValueError, match="unknown generator profile 'viral'"):
+        GenerateParams(profile="viral")

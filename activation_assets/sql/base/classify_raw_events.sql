@@ -12,7 +12,13 @@ with parsed as (
 placed as (
     select
         *,
-        coalesce(cast(timezone('UTC', event_ts) as date) = folder_date, false) as is_on_folder_date
+        -- The UTC day as microseconds since the epoch: the same test as a UTC date
+        -- comparison, without a time-zone conversion per row.
+        coalesce(
+            epoch_us(event_ts) >= (folder_date - date '1970-01-01') * 86400000000
+            and epoch_us(event_ts) < (folder_date - date '1970-01-01' + 1) * 86400000000,
+            false
+        ) as is_on_folder_date
     from parsed
 ),
 

@@ -2,27 +2,30 @@
 -- first-touch attributes move only to an earlier first event, latest attributes only to
 -- a later last event, so days can be loaded again, late, or together, without older
 -- values overwriting newer ones. Params: $first_date, $last_date.
-with first_and_last as (
-    -- Each user's first and last event of the days (ties broken by event_id, then
-    -- event_name, missing values last), found by one aggregation.
-    select
-        user_id,
-        arg_min(
-            struct_pack(event_date, event_datetime, utm_source, utm_medium, utm_campaign),
-            row(event_ts, event_id is null, event_id, event_name is null, event_name)
-        ) as f,
-        arg_max(
-            struct_pack(event_ts, country, device_os, app_version),
-            row(event_ts, event_id is not null, event_id, event_name is not null, event_name)
-        ) as l
+with user_bounds as (
+    select user_id, min(event_ts) as first_ts, max(event_ts) as last_ts
     from base.events
     where event_date between $first_date and $last_date
     group by user_id
 ),
 
-first_events as (select user_id, unnest(f) from first_and_last),
+ranked as (
+    -- Only each user's events at their first or last instant are ranked; ties are
+    -- broken by event_id, then event_name (missing values last).
+    select
+        e.user_id, e.event_date, e.event_datetime, e.event_ts, e.utm_source, e.utm_medium, e.utm_campaign,
+        e.country, e.device_os, e.app_version,
+        row_number() over (partition by e.user_id order by e.event_ts, e.event_id, e.event_name) as first_rank,
+        row_number() over (partition by e.user_id order by e.event_ts desc, e.event_id desc, e.event_name desc)
+            as last_rank
+    from base.events as e
+    join user_bounds as b on e.user_id = b.user_id and (e.event_ts = b.first_ts or e.event_ts = b.last_ts)
+    where e.event_date between $first_date and $last_date
+),
 
-last_events as (select user_id, unnest(l) from first_and_last),
+first_events as (select * from ranked where first_rank = 1),
+
+last_events as (select * from ranked where last_rank = 1),
 
 current as (
     select d.*, r.latest_event_ts

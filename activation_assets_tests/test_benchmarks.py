@@ -1,0 +1,54 @@
+"""The benchmark harness at a tiny scale: it runs end to end and writes valid results.
+
+Figures are not asserted (timings belong in benchmarks); what is asserted is that every
+section is there, that the numbers are consistent with each other, and that the naive
+recomputation agrees with what the incremental graph stored.
+"""
+
+import json
+
+from benchmarks.__main__ import main
+from benchmarks.scales import TARGETS
+
+
+def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp_path, capsys):
+    results_dir = tmp_path / "results"
+    assert main(["--users", "400", "--days", "36", "--work-dir", str(tmp_path / "work"),
+                 "--results-dir", str(results_dir), "--memory-limit", "1GB"]) == 0
+
+    results = json.loads((results_dir / "custom.json").read_text())
+    assert results["scale"] == {"name": "custom", "users": 400, "days": 36, "raw_rows": results["scale"]["raw_rows"]}
+    assert results["scale"]["raw_rows"] > 0
+    assert results["duckdb_settings"]["memory_limit"] == "1GB"
+
+    backfill = results["backfill"]
+    assert backfill["seconds"] > 0 and backfill["peak_gib"] > 0 and backfill["duckdb_file_gib"] >= 0
+    steps = {s["step"] for s in backfill["steps"]}
+    assert {"base__events", "activation__visit_first_last", "mart__dim_users", "base__events__checks"} <= steps
+
+    daily = results["daily_run"]
+    assert daily["day"] == "2025-02-06"
+    assert 0 < daily["daily_asset_compute_seconds"] < daily["seconds"]
+    assert daily["rows_scanned"] > 0
+
+    history = results["history"]
+    assert (history["early_day"], history["late_day"]) == (30, 36)
+    assert all(not s["step"].endswith("_checks") for s in history["steps"])
+    assert history["worst_ratio"] == max(s["ratio"] for s in history["steps"])
+    assert all(s["early_rows_scanned"] > 0 and s["late_rows_scanned"] > 0 for s in history["steps"])
+
+    naive = results["naive"]
+    assert naive["same_rows_as_stored"], naive["disagreements"]
+    assert naive["rows_scanned"] > 0 and naive["incremental_rows_scanned"] > 0
+    assert naive["rows_ratio"] == round(naive["rows_scanned"] / naive["incremental_rows_scanned"], 2)
+
+    assert results["floor"]["rows_scanned"] > 0
+    assert [t["figure"] for t in results["targets"]] == [t.figure for t in TARGETS]
+    assert not any(t["binding"] for t in results["targets"])  # targets bind at scale L only
+
+    markdown = (results_dir / "custom.md").read_text()
+    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets"):
+        assert heading in markdown
+    printed = capsys.readouterr().out
+    for target in results["targets"]:
+        assert f"{target['target']}: {target['value']:g}" in printed
