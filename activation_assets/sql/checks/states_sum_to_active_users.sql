@@ -8,15 +8,19 @@ with stated as (
 ),
 
 active as (
-    select s.partition_start as period_start, count(distinct f.user_id) as active_users
-    from check_scope as s
-    left join fact.{fact} as f
-      on f.event_date >= s.partition_start and f.event_date < next_period_start(s.partition_start)
+    -- Fact events grouped by their period (an equality, not a range join per period).
+    select period_start(event_date) as period_start, count(distinct user_id) as active_users
+    from fact.{fact}
+    where event_date >= (select min(partition_start) from check_scope)
+      and event_date < (select max(next_period_start(partition_start)) from check_scope)
+      and period_start(event_date) in (select partition_start from check_scope)
     group by all
 )
 
-select a.period_start, a.active_users, coalesce(t.stated_users, 0) as stated_users,
-       coalesce(t.valid_states, 0) as valid_states
-from active as a
-left join stated as t using (period_start)
-where coalesce(t.stated_users, 0) <> a.active_users or coalesce(t.valid_states, 0) <> a.active_users
+select s.partition_start as period_start, coalesce(a.active_users, 0) as active_users,
+       coalesce(t.stated_users, 0) as stated_users, coalesce(t.valid_states, 0) as valid_states
+from check_scope as s
+left join active as a on a.period_start = s.partition_start
+left join stated as t on t.period_start = s.partition_start
+where coalesce(t.stated_users, 0) <> coalesce(a.active_users, 0)
+   or coalesce(t.valid_states, 0) <> coalesce(a.active_users, 0)
