@@ -11,6 +11,7 @@ DEMO_START ?= 2025-01-01
 DEMO_END ?= 2025-03-31
 UI_PORT ?= 3000
 SCALE ?= S
+BENCH_ARGS ?=
 
 .PHONY: install demo test ui bench clean
 
@@ -36,7 +37,7 @@ ui: install
 	$(BIN)/dagster dev -w workspace.yaml -p $(UI_PORT)
 
 bench: install
-	$(BIN)/python -m benchmarks --scale $(SCALE)
+	$(BIN)/python -m benchmarks --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf data

@@ -7,6 +7,7 @@ them. In a partitioned run the checks cover the run's partitions; run on their o
 (e.g. "Execute checks" in the UI) they cover every loaded partition.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -35,6 +36,10 @@ from activation_assets.tables import (
 from activation_assets.warehouse import warehouse_connection
 
 _SAMPLE_ROWS = 5
+# Partitions a check query covers: a year of one-row-per-user daily snapshots is hundreds
+# of millions of rows, which one query would group all at once and spill to disk; a week
+# at a time stays in memory and costs the same per partition.
+PARTITIONS_PER_CHECK_QUERY = 7
 
 
 @dataclass(frozen=True)
@@ -160,39 +165,56 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         keys = op_context.partition_keys if partitioned else None
         with warehouse_connection(duckdb) as conn:
             grain.install_macros(conn)
-            checked = _set_scope(conn, table, grain, keys)
+            scopes = _scopes(_partitions_to_check(conn, table, grain, keys))
             for rule in all_rules:
-                yield _evaluate(conn, table, rule, checked)
+                yield _evaluate(conn, table, rule, scopes)
 
     return _table_checks
 
 
-def _set_scope(
+def _partitions_to_check(
     conn: duckdb.DuckDBPyConnection, table: Table, grain: Grain, partition_keys: list[str] | None
-) -> int:
-    """Fill temp table check_scope with the partitions to check; returns how many."""
+) -> list[dt.date]:
+    """The run's partitions, or every loaded partition when the checks run on their own."""
+    if partition_keys is not None:
+        return [w.start for w in windows_of(grain, partition_keys)]
+    loaded = conn.execute(
+        "select partition_start from meta.partition_loads where table_name = ? order by partition_start",
+        [table.qualified_name],
+    ).fetchall()
+    return [start for (start,) in loaded]
+
+
+def _scopes(starts: list[dt.date]) -> list[list[dt.date]]:
+    """The partitions split into the groups checked by one query each (one empty group
+    for a table without partitions)."""
+    return [starts[i:i + PARTITIONS_PER_CHECK_QUERY] for i in range(0, len(starts), PARTITIONS_PER_CHECK_QUERY)] or [[]]
+
+
+def _set_scope(conn: duckdb.DuckDBPyConnection, starts: list[dt.date]) -> None:
+    """Fill the temp table check_scope, which every rule reads, with the given partitions."""
     conn.execute("create or replace temp table check_scope (partition_start date)")
-    if partition_keys is None:
-        conn.execute(
-            "insert into check_scope select partition_start from meta.partition_loads where table_name = ?",
-            [table.qualified_name],
-        )
-    else:
-        starts = [w.start for w in windows_of(grain, partition_keys)]
-        conn.executemany("insert into check_scope values (?)", [[s] for s in starts])
-    return conn.execute("select count(*) from check_scope").fetchone()[0]
+    conn.execute("insert into check_scope select unnest(cast($starts as date[]))", {"starts": starts})
 
 
-def _evaluate(conn: ProfiledConnection, table: Table, rule: CheckRule, checked: int) -> dg.AssetCheckResult:
+def _evaluate(
+    conn: ProfiledConnection, table: Table, rule: CheckRule, scopes: list[list[dt.date]]
+) -> dg.AssetCheckResult:
     before = conn.totals()
-    offending = conn.execute(f"select count(*) from ({rule.sql})").fetchone()[0]
+    offending, sample = 0, None
+    for scope in scopes:
+        _set_scope(conn, scope)
+        found = conn.execute(f"select count(*) from ({rule.sql})").fetchone()[0]
+        if found and sample is None:
+            sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")
+        offending += found
+    checked = sum(len(scope) for scope in scopes)
     metadata: dict[str, object] = {
         "offending_rows": dg.MetadataValue.int(offending),
         "partitions_checked": dg.MetadataValue.int(checked),
         **conn.metadata(since=before),
     }
-    if offending:
-        sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")
+    if sample is not None:
         metadata["sample"] = dg.MetadataValue.md(sample)
     return dg.AssetCheckResult(
         asset_key=table.asset_key,

@@ -41,12 +41,6 @@ class ProfiledConnection:
         self._pending = True
         return self
 
-    def executemany(self, sql: str, params: Any) -> ProfiledConnection:
-        self._count_previous()
-        self._conn.executemany(sql, params)
-        self._pending = True
-        return self
-
     def fetchone(self) -> tuple[Any, ...] | None:
         row = self._conn.fetchone()
         self._conn.fetchall()

@@ -103,9 +103,11 @@ def replace_partitions(
                 f"where {in_partitions} group by all",
                 {"starts": partition_starts},
             ).fetchall())
-            conn.executemany(
-                "insert or replace into meta.partition_loads values (?, ?, ?, now())",
-                [[table.qualified_name, start, counts.get(start, 0)] for start in partition_starts],
+            conn.execute(
+                "insert or replace into meta.partition_loads "
+                "select $table_name, unnest($starts), unnest($row_counts), now()",
+                {"table_name": table.qualified_name, "starts": partition_starts,
+                 "row_counts": [counts.get(start, 0) for start in partition_starts]},
             )
             rows[table.qualified_name] = sum(counts.values())
         conn.execute("commit")

@@ -7,6 +7,8 @@ recomputation agrees with what the incremental graph stored.
 
 import json
 
+import duckdb
+
 from benchmarks.__main__ import main
 from benchmarks.scales import TARGETS
 
@@ -23,8 +25,19 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
 
     backfill = results["backfill"]
     assert backfill["seconds"] > 0 and backfill["peak_gib"] > 0 and backfill["duckdb_file_gib"] >= 0
-    steps = {s["step"] for s in backfill["steps"]}
-    assert {"base__events", "activation__visit_first_last", "mart__dim_users", "base__events__checks"} <= steps
+    steps = {s["step"]: s for s in backfill["steps"]}
+    assert {"base__events", "activation__visit_first_last", "mart__dim_users", "base__events__checks"} <= set(steps)
+    with duckdb.connect() as conn:
+        backfilled_raw_rows = conn.execute(
+            "select count(*) from read_parquet(?, filename = true) where filename not like '%date=2025-02-06%'",
+            [str(tmp_path / "work" / "custom" / "raw" / "date=*" / "*.parquet")],
+        ).fetchone()[0]
+    assert steps["base__events"]["rows_out"] == backfilled_raw_rows  # kept + rejected
+    kinds = {k["kind"]: k for k in backfill["time_by_kind"]}
+    assert round(sum(k["seconds"] for k in kinds.values())) == round(sum(s["seconds"] for s in steps.values()))
+    assert kinds["asset checks"]["rows_out"] == 0
+    assert kinds["FirstLast snapshots (one row per known user per day)"]["rows_out"] == sum(
+        s["rows_out"] for name, s in steps.items() if name.endswith("_first_last"))
 
     daily = results["daily_run"]
     assert daily["day"] == "2025-02-06"
@@ -47,7 +60,7 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     assert not any(t["binding"] for t in results["targets"])  # targets bind at scale L only
 
     markdown = (results_dir / "custom.md").read_text()
-    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets"):
+    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets", "| kind of step |"):
         assert heading in markdown
     printed = capsys.readouterr().out
     for target in results["targets"]:

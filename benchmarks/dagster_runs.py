@@ -13,9 +13,11 @@ _PROFILE_KEYS = ("duckdb_rows_scanned", "duckdb_query_seconds")
 
 @dataclass
 class StepFigures:
-    """One step of a run: wall time and the DuckDB profile of its statements."""
+    """One step of a run: wall time, rows its tables were given, and the DuckDB profile
+    of its statements."""
 
     seconds: float = 0.0
+    rows_written: int = 0
     rows_scanned: int = 0
     query_seconds: float = 0.0
     assets: list[str] = field(default_factory=list)
@@ -43,6 +45,8 @@ def step_figures(instance: dg.DagsterInstance, ids: set[str]) -> dict[str, StepF
                             else payload.metadata)
                 if event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
                     steps[event.step_key].assets.append(payload.materialization.asset_key.to_user_string())
+                    if "dagster/row_count" in metadata:
+                        steps[event.step_key].rows_written += int(metadata["dagster/row_count"].value)
                 _add_profile(profiled, event.step_key, metadata, per_output=event_type)
         for step_key, figures in profiled.items():
             steps[step_key].rows_scanned += int(figures.get("duckdb_rows_scanned", 0))

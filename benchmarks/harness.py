@@ -30,7 +30,7 @@ from activation_assets.jobs import asset_keys_by_grain
 from benchmarks import baselines
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
-from benchmarks.results_file import evaluate_targets, write_results
+from benchmarks.results_file import evaluate_targets, time_by_kind, write_results
 from benchmarks.scales import Scale
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,6 +93,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "duckdb_file_gib": round(_file_size(config.warehouse_path) / _GIB, 2),
         "steps": _steps_table(steps),
     }
+    backfill["time_by_kind"] = time_by_kind(backfill["steps"])
     say(f"    {backfill['minutes']} min, peak {backfill['peak_gib']} GiB, warehouse {backfill['duckdb_file_gib']} GiB")
 
     say(f"[{scale.name}] 3/6 the next day's run ({next_day}), whole graph and checks")
@@ -205,7 +206,7 @@ def _file_size(path: str) -> int:
 def _steps_table(steps: dict[str, StepFigures]) -> list[dict[str, Any]]:
     """Steps slowest first."""
     return [
-        {"step": key, "seconds": round(s.seconds, 2), "rows_scanned": s.rows_scanned,
+        {"step": key, "seconds": round(s.seconds, 2), "rows_out": s.rows_written, "rows_scanned": s.rows_scanned,
          "duckdb_seconds": round(s.query_seconds, 2)}
         for key, s in sorted(steps.items(), key=lambda item: -item[1].seconds)
     ]

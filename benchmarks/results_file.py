@@ -65,6 +65,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"{backfill['minutes']} min wall time, peak memory {backfill['peak_gib']} GiB (whole process tree), "
         f"DuckDB file {backfill['duckdb_file_gib']} GiB.",
         "",
+        "Where the time goes:",
+        "",
+        *_kinds_markdown(backfill["steps"]),
+        "",
         *_steps_markdown(backfill["steps"]),
         "",
         f"## (b) The next day ({daily['day']}), whole graph and checks",
@@ -106,16 +110,62 @@ def render_markdown(results: dict[str, Any]) -> str:
     missed = [t for t in results["targets"] if not t["met"] and t["binding"]]
     if missed:
         lines += ["## Missed targets", "", *[f"- {t['target']}: {t['value']:g}, bound {t['bound']}." for t in missed],
-                  "", "Where the time goes (slowest steps of the backfill and of the next-day run):", "",
-                  *[f"- backfill {s['step']}: {s['seconds']} s" for s in backfill["steps"][:3]],
-                  *[f"- next day {s['step']}: {s['seconds']} s" for s in daily["steps"][:3]],
-                  "", *results.get("notes", []), ""]
+                  "", "Slowest kinds of step in the backfill and slowest steps of the next-day run:", "",
+                  *[f"- backfill, {k['kind']}: {k['seconds']} s ({k['share']:.0%})"
+                    for k in time_by_kind(backfill["steps"])[:4]],
+                  *[f"- next day, {s['step']}: {s['seconds']} s" for s in daily["steps"][:3]],
+                  ""]
     return "\n".join(lines)
 
 
 def _steps_markdown(steps: list[dict[str, Any]]) -> list[str]:
     return [
-        "| step | seconds | rows scanned | DuckDB seconds |",
+        "| step | seconds | rows out | rows scanned | DuckDB seconds |",
+        "|---|---|---|---|---|",
+        *[f"| {s['step']} | {s['seconds']} | {s.get('rows_out', 0):,} | {s['rows_scanned']:,} | {s['duckdb_seconds']} |"
+          for s in steps],
+    ]
+
+
+# The kind of table a step writes, from a part of its name (first match wins).
+_STEP_KINDS = (
+    ("__checks", "asset checks"),
+    ("_first_last", "FirstLast snapshots (one row per known user per day)"),
+    ("_activation_status_daily", "daily status (one row per known user per day)"),
+    ("_activation_status_weekly", "weekly and monthly status"),
+    ("_activation_status_monthly", "weekly and monthly status"),
+    ("_activation_daily", "activation states"),
+    ("_activation_weekly", "activation states"),
+    ("_activation_monthly", "activation states"),
+    ("_active_users_", "active-user decomposition"),
+    ("base__events", "base (cleaning the raw log)"),
+    ("raw__events", "observing the raw log"),
+)
+
+
+def step_kind(step: str) -> str:
+    """The group a step's time is reported under in 'where the time goes'."""
+    for part, kind in _STEP_KINDS:
+        if part in step:
+            return kind
+    return step.split("__", 1)[0] if "__" in step else step
+
+
+def time_by_kind(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Step seconds and rows out summed per kind of step, largest first, with shares of the total."""
+    kinds: dict[str, dict[str, Any]] = {}
+    for s in steps:
+        kind = kinds.setdefault(step_kind(s["step"]), {"kind": step_kind(s["step"]), "seconds": 0.0, "rows_out": 0})
+        kind["seconds"] += s["seconds"]
+        kind["rows_out"] += s.get("rows_out", 0)
+    total = sum(k["seconds"] for k in kinds.values()) or 1.0
+    return [{**k, "seconds": round(k["seconds"], 1), "share": round(k["seconds"] / total, 3)}
+            for k in sorted(kinds.values(), key=lambda k: -k["seconds"])]
+
+
+def _kinds_markdown(steps: list[dict[str, Any]]) -> list[str]:
+    return [
+        "| kind of step | seconds | share of step time | rows out |",
         "|---|---|---|---|",
-        *[f"| {s['step']} | {s['seconds']} | {s['rows_scanned']:,} | {s['duckdb_seconds']} |" for s in steps],
+        *[f"| {k['kind']} | {k['seconds']} | {k['share']:.0%} | {k['rows_out']:,} |" for k in time_by_kind(steps)],
     ]
