@@ -128,6 +128,14 @@ def _define_view(conn: duckdb.DuckDBPyConnection, write: TableWrite) -> None:
     conn.execute(f"create or replace view {table.qualified_name} as {write.select_sql}")
 
 
+def merge_prerequisites(prerequisites: list[Prerequisite]) -> list[Prerequisite]:
+    """One prerequisite per table, so a batch of partitions is checked in one query a table."""
+    starts: dict[str, set[dt.date]] = {}
+    for prerequisite in prerequisites:
+        starts.setdefault(prerequisite.table_name, set()).update(prerequisite.partition_starts)
+    return [Prerequisite(table_name, tuple(sorted(days))) for table_name, days in starts.items()]
+
+
 def missing_partitions(
     conn: duckdb.DuckDBPyConnection, prerequisite: Prerequisite
 ) -> list[dt.date]:

@@ -10,6 +10,7 @@ import json
 import duckdb
 
 from benchmarks.__main__ import main
+from benchmarks.results_file import evaluate_targets, render_markdown
 from benchmarks.scales import TARGETS
 
 
@@ -65,3 +66,13 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     printed = capsys.readouterr().out
     for target in results["targets"]:
         assert f"{target['target']}: {target['value']:g}" in printed
+
+    # At scale L the targets bind: a missed one is named with where the time went.
+    results["scale"]["name"] = "L"
+    results["backfill"]["minutes"] = 99.0
+    results["targets"] = evaluate_targets(results)
+    missed = render_markdown(results).split("## Missed targets", 1)[1]
+    assert "- full backfill, minutes: 99, bound ≤ 15." in missed
+    for target in results["targets"]:
+        assert (f"- {target['target']}: " in missed) == (not target["met"])
+    assert "one row per known user per day (FirstLast and daily status) took" in missed

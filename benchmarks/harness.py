@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -244,4 +245,15 @@ def _machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """The code measured: the checked-out commit, marked when the work tree differs from it."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")

@@ -51,7 +51,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"({scale['raw_rows']:,} raw rows)",
         "",
         f"{machine['cpus']} CPUs, {machine['memory_gib']} GiB, Python {machine['python']}, "
-        f"DuckDB {machine['duckdb']}, settings {results['duckdb_settings']}; measured {machine['measured_at']}.",
+        f"DuckDB {machine['duckdb']}, settings {results['duckdb_settings']}; measured {machine['measured_at']}"
+        f" at commit {machine.get('commit', 'unknown')}.",
         "",
         "## Targets" + ("" if scale["name"] == "L" else " (they bind at scale L; shown for reference)"),
         "",
@@ -114,7 +115,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                   *[f"- backfill, {k['kind']}: {k['seconds']} s ({k['share']:.0%})"
                     for k in time_by_kind(backfill["steps"])[:4]],
                   *[f"- next day, {s['step']}: {s['seconds']} s" for s in daily["steps"][:3]],
-                  ""]
+                  "", _per_user_day_share(backfill["steps"]), ""]
     return "\n".join(lines)
 
 
@@ -161,6 +162,16 @@ def time_by_kind(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     total = sum(k["seconds"] for k in kinds.values()) or 1.0
     return [{**k, "seconds": round(k["seconds"], 1), "share": round(k["seconds"] / total, 3)}
             for k in sorted(kinds.values(), key=lambda k: -k["seconds"])]
+
+
+def _per_user_day_share(steps: list[dict[str, Any]]) -> str:
+    """How much of the backfill the tables with one row per known user per day account for."""
+    kinds = time_by_kind(steps)
+    per_user_day = [k for k in kinds if "one row per known user per day" in k["kind"]]
+    rows = sum(k["rows_out"] for k in per_user_day)
+    return (f"The tables that hold one row per known user per day (FirstLast and daily status) took "
+            f"{sum(k['share'] for k in per_user_day):.0%} of the step time and produced {rows:,} of the "
+            f"{sum(k['rows_out'] for k in kinds):,} rows out: their size is users × days, whatever the day's activity.")
 
 
 def _kinds_markdown(steps: list[dict[str, Any]]) -> list[str]:

@@ -22,6 +22,7 @@ from activation_assets.tables import Table
 from activation_assets.warehouse import (
     Prerequisite,
     TableWrite,
+    merge_prerequisites,
     replace_partitions,
     require_loaded,
     warehouse_connection,
@@ -136,8 +137,9 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
             batches = [windows[i:i + size] for i in range(0, len(windows), size)]
             done = 0
             for batch in batches:
-                for window in batch:
-                    require_loaded(conn, spec.prerequisites(window), computing=f"{name} {window.key}")
+                label = batch[0].key if len(batch) == 1 else f"{batch[0].key} … {batch[-1].key}"
+                needed = merge_prerequisites([p for window in batch for p in spec.prerequisites(window)])
+                require_loaded(conn, needed, computing=f"{name} {label}")
                 written = replace_partitions(conn, [w.start for w in batch], spec.writes(conn, batch))
                 for table_name, rows in written.items():
                     totals[table_name] = totals.get(table_name, 0) + rows

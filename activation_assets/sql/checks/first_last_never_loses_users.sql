@@ -2,8 +2,11 @@
 with sizes as (
     select snapshot_date, count(*) as users
     from activation.{fact}_first_last
-    where snapshot_date in (select partition_start from check_scope)
-       or snapshot_date + 1 in (select partition_start from check_scope)
+    where snapshot_date in (
+        select partition_start from check_scope
+        union all
+        select partition_start - 1 from check_scope
+    )
     group by all
 )
 

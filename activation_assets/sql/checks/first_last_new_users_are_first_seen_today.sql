@@ -5,14 +5,17 @@ with snapshot_new as (
     where snapshot_date in (select partition_start from check_scope) and first_date = snapshot_date
 ),
 
+known_the_day_before as (
+    select snapshot_date + 1 as day, user_id
+    from activation.{fact}_first_last
+    where snapshot_date in (select partition_start - 1 from check_scope)
+),
+
 first_seen as (
     select distinct f.event_date as day, f.user_id
     from fact.{fact} as f
+    anti join known_the_day_before as k on k.day = f.event_date and k.user_id = f.user_id
     where f.event_date in (select partition_start from check_scope)
-      and not exists (
-          select 1 from activation.{fact}_first_last as p
-          where p.snapshot_date = f.event_date - 1 and p.user_id = f.user_id
-      )
 )
 
 select day, user_id, 'first_date is today but the user was known before or inactive' as problem

@@ -13,7 +13,7 @@ with this_period as (
 previous_period as (
     select next_period_start(period_start) as period_start, count(*) as active_users
     from activation.{fact}_activation_status_{grain}
-    where next_period_start(period_start) in (select partition_start from check_scope)
+    where period_start in (select period_start(partition_start - 1) from check_scope)
       and status <> 'inactive'
     group by all
 )
