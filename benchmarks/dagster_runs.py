@@ -35,6 +35,7 @@ def step_figures(instance: dg.DagsterInstance, ids: set[str]) -> dict[str, StepF
             if stats.start_time and stats.end_time:
                 steps[stats.step_key].seconds += stats.end_time - stats.start_time
         profiled: dict[str, dict[str, float]] = defaultdict(dict)
+        counted: set[str] = set()
         for event_type in (dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION):
             for record in instance.get_records_for_run(run_id, of_type=event_type, limit=100_000).records:
                 event = record.event_log_entry.dagster_event
@@ -44,9 +45,13 @@ def step_figures(instance: dg.DagsterInstance, ids: set[str]) -> dict[str, StepF
                 metadata = (payload.materialization.metadata if event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
                             else payload.metadata)
                 if event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-                    steps[event.step_key].assets.append(payload.materialization.asset_key.to_user_string())
-                    if "dagster/row_count" in metadata:
-                        steps[event.step_key].rows_written += int(metadata["dagster/row_count"].value)
+                    # A range run records the same result once per partition: count each table once.
+                    asset = payload.materialization.asset_key.to_user_string()
+                    if asset not in counted:
+                        counted.add(asset)
+                        steps[event.step_key].assets.append(asset)
+                        if "dagster/row_count" in metadata:
+                            steps[event.step_key].rows_written += int(metadata["dagster/row_count"].value)
                 _add_profile(profiled, event.step_key, metadata, per_output=event_type)
         for step_key, figures in profiled.items():
             steps[step_key].rows_scanned += int(figures.get("duckdb_rows_scanned", 0))
