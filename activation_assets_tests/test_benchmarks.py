@@ -17,7 +17,7 @@ from benchmarks.scales import TARGETS
 def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp_path, capsys):
     results_dir = tmp_path / "results"
     assert main(["--users", "400", "--days", "36", "--work-dir", str(tmp_path / "work"),
-                 "--results-dir", str(results_dir), "--memory-limit", "1GB"]) == 0
+                 "--results-dir", str(results_dir), "--memory-limit", "1GB", "--repeats", "1"]) == 0
 
     results = json.loads((results_dir / "custom.json").read_text())
     assert results["scale"] == {"name": "custom", "users": 400, "days": 36, "raw_rows": results["scale"]["raw_rows"]}

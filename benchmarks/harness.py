@@ -38,9 +38,6 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "activation.yaml"
 START_DATE = dt.date(2025, 1, 1)
 _GIB = 1024**3
-# Each history probe runs this many times, alternating days; a step's fastest time is
-# kept (interference from the rest of the machine only ever adds time).
-PROBE_REPEATS = 3
 
 
 @dataclass(frozen=True)
@@ -52,12 +49,16 @@ class BenchSettings:
     memory_limit: str = "4GB"
     threads: int | None = None
     temp_directory: Path | None = None
+    # Each history probe runs this many times, alternating days; a step's fastest time
+    # is kept (interference from the rest of the machine only ever adds time).
+    probe_repeats: int = 3
     progress: Callable[[str], None] = field(default=print)
 
 
 def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     """Run every measurement of one scale and write the results files; returns the results."""
     say = settings.progress
+    measured_code = _commit()
     home = settings.work_dir / scale.name
     last_day = START_DATE + dt.timedelta(days=scale.days - 1)
     next_day = last_day + dt.timedelta(days=1)
@@ -115,13 +116,14 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     say(f"[{scale.name}] 4/6 the daily assets again at day {scale.early_day} and day {scale.late_day}")
     selection = " or ".join(f'key:"{key}"' for key in sorted(daily_keys))
     probes: dict[int, list[dict[str, StepFigures]]] = {scale.early_day: [], scale.late_day: []}
-    for repeat in range(PROBE_REPEATS):
+    for repeat in range(settings.probe_repeats):
         for day_number in probes:
             day = START_DATE + dt.timedelta(days=day_number - 1)
             _, _, steps = cli(f"day_{day_number}_{repeat + 1}", "materialize", "--start", str(day), "--end", str(day),
                               "--select", selection)
             probes[day_number].append({k: v for k, v in steps.items() if set(v.assets) & daily_keys})
     history = _history_table(_fastest(probes[scale.early_day]), _fastest(probes[scale.late_day]), scale)
+    history["repeats"] = settings.probe_repeats
     say(f"    worst late/early ratio {history['worst_ratio']} ({history['worst_step']})")
 
     say(f"[{scale.name}] 5/6 naive recomputation from the whole history and the floor, day {next_day}")
@@ -158,7 +160,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     say(f"[{scale.name}] 6/6 writing results")
     results = {
         "scale": {"name": scale.name, "users": scale.users, "days": scale.days, "raw_rows": raw_rows},
-        "machine": _machine(),
+        "machine": _machine(measured_code),
         "duckdb_settings": config.duckdb_settings,
         "backfill": backfill,
         "daily_run": daily_run,
@@ -233,24 +235,25 @@ def _history_table(early: dict[str, StepFigures], late: dict[str, StepFigures], 
             "rows_ratio": round(l.rows_scanned / max(e.rows_scanned, 1), 2),
         })
     worst = max(rows, key=lambda r: r["ratio"])
-    return {"early_day": scale.early_day, "late_day": scale.late_day, "repeats": PROBE_REPEATS, "steps": rows,
+    return {"early_day": scale.early_day, "late_day": scale.late_day, "steps": rows,
             "worst_ratio": worst["ratio"], "worst_step": worst["step"],
             "worst_rows_ratio": max(r["rows_ratio"] for r in rows)}
 
 
-def _machine() -> dict[str, Any]:
+def _machine(commit: str) -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
         "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / _GIB, 1),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "commit": _commit(),
+        "commit": commit,
     }
 
 
 def _commit() -> str:
-    """The code measured: the checked-out commit, marked when the work tree differs from it."""
+    """The code about to be measured: the checked-out commit, marked when the work tree
+    differs from it."""
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else ""
