@@ -8,6 +8,7 @@ recomputation agrees with what the incremental graph stored.
 import json
 
 import duckdb
+import pytest
 
 from benchmarks.__main__ import main
 from benchmarks.results_file import evaluate_targets, render_markdown
@@ -35,7 +36,8 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
         ).fetchone()[0]
     assert steps["base__events"]["rows_out"] == backfilled_raw_rows  # kept + rejected
     kinds = {k["kind"]: k for k in backfill["time_by_kind"]}
-    assert round(sum(k["seconds"] for k in kinds.values())) == round(sum(s["seconds"] for s in steps.values()))
+    assert sum(k["seconds"] for k in kinds.values()) == pytest.approx(  # each kind rounded to 0.1 s
+        sum(s["seconds"] for s in steps.values()), abs=0.05 * len(kinds))
     assert kinds["asset checks"]["rows_out"] == 0
     assert kinds["FirstLast snapshots (one row per known user per day)"]["rows_out"] == sum(
         s["rows_out"] for name, s in steps.items() if name.endswith("_first_last"))
