@@ -1,13 +1,29 @@
--- Users with the fact on day D whose snapshot of D does not say last_date = D.
-with snapshots as (
-    select snapshot_date, user_id, last_date
+-- Snapshots of day D whose users with last_date = D are not exactly the users with the
+-- fact on D. Compared by count and the sum of the user_ids' hashes (see
+-- every_known_user_once): one scan of each side, no join of the snapshot.
+with active as (
+    select event_date as day, count(*) as active_users, sum(hash(user_id)::hugeint) as active_hash
+    from (
+        select distinct event_date, user_id
+        from fact.{fact}
+        where event_date in (select partition_start from check_scope)
+    )
+    group by all
+),
+
+last_seen_today as (
+    select snapshot_date as day, count(*) as last_date_today, sum(hash(user_id)::hugeint) as last_hash
     from activation.{fact}_first_last
-    where snapshot_date in (select partition_start from check_scope)
+    where snapshot_date in (select partition_start from check_scope) and last_date = snapshot_date
+    group by all
 )
 
-select distinct f.event_date, f.user_id, s.last_date
-from fact.{fact} as f
-left join snapshots as s
-  on s.snapshot_date = f.event_date and s.user_id = f.user_id
-where f.event_date in (select partition_start from check_scope)
-  and s.last_date is distinct from f.event_date
+select
+    s.partition_start as day,
+    coalesce(a.active_users, 0) as active_users,
+    coalesce(l.last_date_today, 0) as users_with_last_date_today
+from check_scope as s
+left join active as a on a.day = s.partition_start
+left join last_seen_today as l on l.day = s.partition_start
+where coalesce(a.active_users, 0) <> coalesce(l.last_date_today, 0)
+   or a.active_hash is distinct from l.last_hash

@@ -1,25 +1,41 @@
--- Differences between users with first_date = D and users active on D but absent on D - 1.
-with snapshot_new as (
-    select snapshot_date as day, user_id
+-- Snapshots of day D whose users with first_date = D are not exactly the users active on
+-- D and unknown on D - 1. Compared by count and the sum of the user_ids' hashes (see
+-- every_known_user_once); the day's active users are the small side of the only join.
+with active as (
+    select distinct event_date as day, user_id
+    from fact.{fact}
+    where event_date in (select partition_start from check_scope)
+),
+
+active_totals as (
+    select day, count(*) as users, sum(hash(user_id)::hugeint) as users_hash
+    from active
+    group by all
+),
+
+known_before as (
+    -- The day's active users who were already in the snapshot of the day before.
+    select k.snapshot_date + 1 as day, count(*) as users, sum(hash(k.user_id)::hugeint) as users_hash
+    from activation.{fact}_first_last as k
+    semi join active as a on a.day = k.snapshot_date + 1 and a.user_id = k.user_id
+    where k.snapshot_date in (select partition_start - 1 from check_scope)
+    group by all
+),
+
+first_date_today as (
+    select snapshot_date as day, count(*) as users, sum(hash(user_id)::hugeint) as users_hash
     from activation.{fact}_first_last
     where snapshot_date in (select partition_start from check_scope) and first_date = snapshot_date
-),
-
-known_the_day_before as (
-    select snapshot_date + 1 as day, user_id
-    from activation.{fact}_first_last
-    where snapshot_date in (select partition_start - 1 from check_scope)
-),
-
-first_seen as (
-    select distinct f.event_date as day, f.user_id
-    from fact.{fact} as f
-    anti join known_the_day_before as k on k.day = f.event_date and k.user_id = f.user_id
-    where f.event_date in (select partition_start from check_scope)
+    group by all
 )
 
-select day, user_id, 'first_date is today but the user was known before or inactive' as problem
-from (select * from snapshot_new except select * from first_seen)
-union all
-select day, user_id, 'first seen today but first_date is not today'
-from (select * from first_seen except select * from snapshot_new)
+select
+    s.partition_start as day,
+    coalesce(a.users, 0) - coalesce(k.users, 0) as first_seen_today,
+    coalesce(f.users, 0) as users_with_first_date_today
+from check_scope as s
+left join active_totals as a on a.day = s.partition_start
+left join known_before as k on k.day = s.partition_start
+left join first_date_today as f on f.day = s.partition_start
+where coalesce(a.users, 0) - coalesce(k.users, 0) <> coalesce(f.users, 0)
+   or coalesce(a.users_hash, 0) - coalesce(k.users_hash, 0) <> coalesce(f.users_hash, 0)
