@@ -47,3 +47,20 @@ def test_observing_after_a_file_changes_marks_that_day_stale(tmp_path):
     assert definitions.resolve_job_def(OBSERVE_RAW_JOB).execute_in_process(instance=instance).success
     assert [status(k) for k in KEYS] == [StaleStatus.FRESH, StaleStatus.STALE, StaleStatus.FRESH]
     assert instance.fetch_observations(RAW_EVENTS_KEY, limit=1).records
+
+
+def test_an_observation_records_only_the_days_that_are_new_or_changed(tmp_path):
+    write_raw_log(tmp_path / "raw", [event("a", f"2025-01-0{d} 10:00") for d in (1, 2, 3)])
+    definitions = build_definitions(write_config(tmp_path))
+    instance = dg.DagsterInstance.ephemeral()
+
+    def observe() -> list[str]:
+        before = {r.storage_id for r in instance.fetch_observations(RAW_EVENTS_KEY, limit=100).records}
+        assert definitions.resolve_job_def(OBSERVE_RAW_JOB).execute_in_process(instance=instance).success
+        records = instance.fetch_observations(RAW_EVENTS_KEY, limit=100).records
+        return sorted(r.partition_key for r in records if r.storage_id not in before)
+
+    assert observe() == KEYS
+    assert observe() == []
+    write_raw_log(tmp_path / "raw", [event("b", "2025-01-02 11:00")], name="late")
+    assert observe() == ["2025-01-02"]

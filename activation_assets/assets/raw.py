@@ -4,6 +4,8 @@ days are stale after late or corrected files.
 Observing it gives each local day a data version made from the names, sizes and
 modification times of the files in the UTC folders that day overlaps. A changed
 version marks that day's base partition, and what depends on it, as stale in the UI.
+Only days whose version differs from the one last recorded are reported, so a daily
+observation records the new day, not the whole history again.
 """
 
 import datetime as dt
@@ -43,6 +45,21 @@ def raw_file_versions(config: ActivationConfig, partition_keys: list[str]) -> di
     return versions
 
 
+def recorded_versions(instance: dg.DagsterInstance) -> dict[str, str]:
+    """The latest data version observed for each partition of raw/events."""
+    latest: dict[str, str] = {}
+    cursor = None
+    while True:
+        page = instance.fetch_observations(dg.AssetRecordsFilter(asset_key=RAW_EVENTS_KEY), limit=10_000, cursor=cursor)
+        for record in page.records:
+            observation = record.asset_observation
+            if record.partition_key and observation is not None and observation.data_version:
+                latest.setdefault(record.partition_key, observation.data_version)
+        if not page.has_more:
+            return latest
+        cursor = page.cursor
+
+
 def build_raw_events_source(config: ActivationConfig) -> dg.SourceAsset:
     """raw/events: observable, one data version per local day."""
     partitions_def = Grain.of("daily", config).partitions_def
@@ -56,6 +73,9 @@ def build_raw_events_source(config: ActivationConfig) -> dg.SourceAsset:
     )
     def _raw_events(context) -> dg.DataVersionsByPartition:
         versions = raw_file_versions(config, partitions_def.get_partition_keys())
-        return dg.DataVersionsByPartition({key: dg.DataVersion(v) for key, v in versions.items()})
+        recorded = recorded_versions(context.instance)
+        changed = {key: v for key, v in versions.items() if recorded.get(key) != v}
+        context.log.info(f"{len(changed)} of {len(versions)} days with raw files are new or changed")
+        return dg.DataVersionsByPartition({key: dg.DataVersion(v) for key, v in changed.items()})
 
     return _raw_events

@@ -1,6 +1,8 @@
 -- First occurrences on day D: each user's first event ('first_visit') and the first time
 -- they did each funnel event, when no earlier partition of this table has that pair
 -- (the earlier partitions are the snapshot of what was done before D).
+-- The earlier partitions are only probed for the day's candidates (the small side of
+-- every join), so a day's cost grows with the users known, not with the days loaded.
 -- Params: $partition_date, $key_events (the funnel events).
 with todays_firsts as (
     select user_id, 'first_visit' as event_name, min(event_datetime) as datetime
@@ -16,22 +18,25 @@ with todays_firsts as (
     group by user_id, event_name
 ),
 
+earlier as (
+    -- Earlier first occurrences of the day's users: the pairs already recorded, and
+    -- each user's first visit.
+    select m.user_id, m.event_name, m.date, m.datetime
+    from mart.fact_first_activation_events as m
+    semi join todays_firsts as t on t.user_id = m.user_id and t.event_name = 'first_visit'
+    where m.date < $partition_date
+),
+
 new_firsts as (
     select t.user_id, t.event_name, t.datetime
     from todays_firsts as t
-    where not exists (
-        select 1
-        from mart.fact_first_activation_events as m
-        where m.date < $partition_date and m.user_id = t.user_id and m.event_name = t.event_name
-    )
+    anti join earlier as e on e.user_id = t.user_id and e.event_name = t.event_name
 ),
 
 first_visits as (
     select user_id, date as first_visit_date, datetime as first_visit_datetime
-    from mart.fact_first_activation_events
+    from earlier
     where event_name = 'first_visit'
-      and date < $partition_date
-      and user_id in (select user_id from new_firsts)
     union all
     select user_id, cast($partition_date as date), datetime
     from new_firsts
