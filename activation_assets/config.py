@@ -29,6 +29,12 @@ DEFAULT_INACTIVITY_BUCKETS: dict[str, tuple[int, ...]] = {
 }
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*([KMGT]i?B|%)$", re.IGNORECASE)
+BYTE_SIZE = re.compile(r"^\d+(\.\d+)?\s*[KMGT]i?B$", re.IGNORECASE)
+# DuckDB checkpoints (writes the WAL into the database file) once the WAL passes this size.
+# Its own default, 16MB, checkpoints after nearly every partition of a one-row-per-user
+# snapshot; this lets several partitions share a checkpoint (a day-by-day walk of
+# FirstLast and status runs about 30% faster) while the WAL stays small next to memory.
+DEFAULT_CHECKPOINT_THRESHOLD = "512MB"
 ALL_EVENTS = "all"
 
 
@@ -132,7 +138,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     )
 
     warehouse = reader.mapping(reader.required(top, "warehouse", ""), "warehouse")
-    reader.no_unknown_keys(warehouse, "warehouse", {"path", "memory_limit", "threads", "temp_directory"})
+    reader.no_unknown_keys(warehouse, "warehouse",
+                           {"path", "memory_limit", "threads", "temp_directory", "checkpoint_threshold"})
     warehouse_path = _resolve(
         reader.string(reader.required(warehouse, "path", "warehouse"), "warehouse.path"), base_dir
     )
@@ -144,6 +151,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     if warehouse.get("temp_directory") is not None:
         duckdb_settings["temp_directory"] = _resolve(
             reader.string(warehouse["temp_directory"], "warehouse.temp_directory"), base_dir)
+    duckdb_settings["checkpoint_threshold"] = reader.byte_size(
+        warehouse.get("checkpoint_threshold", DEFAULT_CHECKPOINT_THRESHOLD), "warehouse.checkpoint_threshold")
 
     facts = tuple(
         _parse_fact(reader, item, f"facts[{i}]")
@@ -286,6 +295,11 @@ class _Reader:
     def memory_size(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not MEMORY_SIZE.match(value.strip()):
             self.fail(key, value, "a size such as 4GB, 512MB or 80%")
+        return value.strip()
+
+    def byte_size(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not BYTE_SIZE.match(value.strip()):
+            self.fail(key, value, "a size such as 512MB or 1GB")
         return value.strip()
 
     def date(self, value: Any, key: str) -> dt.date:

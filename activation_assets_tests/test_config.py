@@ -32,19 +32,22 @@ def test_defaults_apply_when_optional_keys_are_absent(tmp_path):
     assert config.facts[0].grains == ("daily", "weekly", "monthly")
     assert config.inactivity_buckets["monthly"] == (1, 2, 4, 7, 13)
     assert config.source_path == str(tmp_path / "raw")
-    assert config.duckdb_settings == {}
+    assert config.duckdb_settings == {"checkpoint_threshold": "512MB"}
 
 
 def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
     config = write_config(tmp_path, warehouse={"path": "w.duckdb", "memory_limit": "1GiB", "threads": 1,
-                                               "temp_directory": "spill"})
-    assert config.duckdb_settings == {"memory_limit": "1GiB", "threads": 1, "temp_directory": str(tmp_path / "spill")}
+                                               "temp_directory": "spill", "checkpoint_threshold": "64MB"})
+    assert config.duckdb_settings == {"memory_limit": "1GiB", "threads": 1, "temp_directory": str(tmp_path / "spill"),
+                                      "checkpoint_threshold": "64MB"}
     resource = build_definitions(config).resources["duckdb"]
     with resource.get_connection() as conn:
         settings = dict(conn.execute(
-            "select name, value from duckdb_settings() where name in ('memory_limit', 'threads', 'temp_directory')"
+            "select name, value from duckdb_settings() "
+            "where name in ('memory_limit', 'threads', 'temp_directory', 'checkpoint_threshold')"
         ).fetchall())
-    assert settings == {"memory_limit": "1.0 GiB", "threads": "1", "temp_directory": str(tmp_path / "spill")}
+    assert settings == {"memory_limit": "1.0 GiB", "threads": "1", "temp_directory": str(tmp_path / "spill"),
+                        "checkpoint_threshold": "61.0 MiB"}
 
 
 @pytest.mark.parametrize(
@@ -61,6 +64,7 @@ def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
         ({"funnels": [{"name": "f", "steps": [{"event": "x", "window_days": 0}]}]}, "funnels[0].steps[0].window_days = 0"),
         ({"colour": "blue"}, "unknown key 'colour'"),
         ({"warehouse": {"path": "w.duckdb", "memory_limit": "lots"}}, "warehouse.memory_limit = 'lots'"),
+        ({"warehouse": {"path": "w.duckdb", "checkpoint_threshold": "50%"}}, "warehouse.checkpoint_threshold = '50%'"),
         ({"warehouse": {"path": "w.duckdb", "threads": 0}}, "warehouse.threads = 0"),
         ({"funnels": [{"name": "f", "steps": [{"event": "x", "window_days": 1}], "breakdowns": ["shoe_size"]}]},
          "funnels[0].breakdowns[0] = 'shoe_size'"),
