@@ -227,3 +227,19 @@ def test_breakdown_by_segment_freezes_mature_cohorts_and_follows_immature_ones(t
     ]
     segments = {r[0] for r in read_rows(config, "mart.funnel_first_activation_by_segment", ["segment"], "1")}
     assert segments == {"first_source", "country", "device_os"}
+
+
+def test_a_late_user_of_a_frozen_cohort_is_counted_in_its_breakdown_after_reprocessing(tmp_path):
+    config = build(tmp_path)  # cohort 2025-01-01 is mature and frozen by now
+
+    def country_counts(cohort: str) -> dict[str, int]:
+        rows = read_rows(config, "mart.funnel_first_activation_by_segment",
+                         ["cohort_date", "segment", "segment_value", "cohort_users"], "1")
+        return {r[2]: r[3] for r in rows if r[0] == cohort and r[1] == "country"}
+
+    assert country_counts("2025-01-01") == {"KR": 2, "US": 2}
+    write_raw_log(tmp_path / "raw", [event("u9", "2025-01-01 15:00", country="FR")], name="late")
+    run_range(config, dt.date(2025, 1, 1), END)  # what `reprocess --since 2025-01-01` runs
+    overall = {r[0]: r[1] for r in read_rows(config, "mart.funnel_first_activation", ["cohort_date", "cohort_users"], "1")}
+    assert overall["2025-01-01"] == 5
+    assert country_counts("2025-01-01") == {"KR": 2, "US": 2, "FR": 1}

@@ -104,12 +104,21 @@ def funnel_params(funnel: FunnelSpec) -> dict[str, object]:
 
 
 def current_segments_sql(funnel: FunnelSpec) -> str:
-    """Each user's breakdown values from mart.dim_users, one row per (user, attribute)."""
+    """The open users' breakdown values from mart.dim_users, one row per (user, attribute)."""
     return "\nunion all\n".join(
         f"select user_id, '{attribute}' as segment, coalesce({attribute}, '(none)') as segment_value "
-        f"from mart.dim_users"
+        f"from mart.dim_users semi join funnel_open_users using (user_id)"
         for attribute in funnel.breakdowns
     )
+
+
+_FREEZES_DDL = """
+create table if not exists meta.funnel_segment_freezes (
+    funnel varchar primary key,
+    frozen_through date not null,
+    frozen_at timestamptz not null
+)
+"""
 
 
 def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
@@ -140,15 +149,31 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
         with warehouse_connection(duckdb) as conn:
             conn.execute(f"create table if not exists {frozen} "
                          "(user_id varchar, segment varchar, segment_value varchar, primary key (user_id, segment))")
-            conn.execute("create or replace temp table current_user_segments as " + current_segments_sql(funnel))
+            conn.execute(_FREEZES_DDL)
+            frozen_through, frozen_at = conn.execute(
+                "select frozen_through, frozen_at from meta.funnel_segment_freezes where funnel = ?", [funnel.name]
+            ).fetchone() or (None, None)
+            mature_through = conn.execute(
+                "select max(partition_start) - cast(? as integer) + 1 from meta.partition_loads "
+                "where table_name = 'mart.fact_first_activation_events'", [params["longest_window"]]).fetchone()[0]
             conn.execute("begin transaction")
             try:
-                conn.execute(load_sql("mart/freeze_funnel_segments", frozen_table=frozen),
-                             {"longest_window": params["longest_window"]})
+                conn.execute("create or replace temp table funnel_open_users as " + load_sql("mart/funnel_open_users"),
+                             {"frozen_through": frozen_through, "frozen_at": frozen_at})
+                conn.execute("create or replace temp table current_user_segments as " + current_segments_sql(funnel))
+                if mature_through is not None:
+                    conn.execute(load_sql("mart/freeze_funnel_segments", frozen_table=frozen),
+                                 {"mature_through": mature_through})
+                    conn.execute(
+                        "insert or replace into meta.funnel_segment_freezes "
+                        "select $funnel, greatest($mature_through, coalesce($frozen_through, $mature_through)), now()",
+                        {"funnel": funnel.name, "mature_through": mature_through, "frozen_through": frozen_through})
                 conn.execute(
                     "create or replace temp table funnel_user_segments as "
-                    f"select * from {frozen} union all select * from current_user_segments "
-                    f"where user_id not in (select user_id from {frozen})"
+                    f"select * from {frozen} union all select s.* from current_user_segments as s "
+                    "join funnel_open_users as o using (user_id) "
+                    "where o.cohort_date > coalesce(cast($mature_through as date), o.cohort_date - 1)",
+                    {"mature_through": mature_through},
                 )
                 for table, by_segment in ((overall, False), (segmented, True)):
                     conn.execute(f"create or replace table {table.qualified_name} as "
