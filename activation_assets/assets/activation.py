@@ -34,6 +34,11 @@ from activation_assets.warehouse import Prerequisite, TableWrite
 
 _ONE_DAY = dt.timedelta(days=1)
 
+# Periods of activation states written by one statement in a range run: a week of days
+# shares the per-statement overhead and keeps both cores busy; a week or a month of
+# events is already a large statement.
+_ACTIVATION_PERIODS_PER_STATEMENT = {"daily": 7, "weekly": 1, "monthly": 1}
+
 _FIRST_LAST_SUMMARY = """
 select
     count(*) as known_users,
@@ -125,9 +130,13 @@ def build_activation_grain_asset(
             group="activation",
             grain=grain,
             deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(first_last.asset_key)),
-            writes=lambda conn, windows: [
-                TableWrite(table, sql, {"period_start": only(windows).start, "period_end": only(windows).end})
-            ],
+            writes=lambda conn, windows: [TableWrite(table, sql, {
+                "period_starts": [w.start for w in windows],
+                "range_end": windows[-1].end,
+                "first_snapshot": windows[0].start - _ONE_DAY,
+                "last_snapshot": windows[-1].start - _ONE_DAY,
+            })],
+            partitions_per_statement=_ACTIVATION_PERIODS_PER_STATEMENT[grain.name],
             prerequisites=prerequisites,
             summaries=_summaries(table, _ACTIVATION_SUMMARY),
         )
