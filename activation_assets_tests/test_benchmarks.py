@@ -39,6 +39,12 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     assert sum(k["seconds"] for k in kinds.values()) == pytest.approx(  # each kind rounded to 0.1 s
         sum(s["seconds"] for s in steps.values()), abs=0.05 * len(kinds))
     assert kinds["asset checks"]["rows_out"] == 0
+    assert kinds["asset checks"]["duckdb_seconds"] == pytest.approx(
+        sum(s["duckdb_seconds"] for name, s in steps.items() if name.endswith("__checks")), abs=0.05)
+    for run in (backfill, results["daily_run"]):  # wall time = DuckDB + rest of the steps + outside the steps
+        split = run["time_split"]
+        assert split["inside_duckdb"] == pytest.approx(sum(s["duckdb_seconds"] for s in run["steps"]), abs=0.05)
+        assert sum(split.values()) == pytest.approx(run["seconds"], abs=0.2)
     assert kinds["FirstLast snapshots (one row per known user per day)"]["rows_out"] == sum(
         s["rows_out"] for name, s in steps.items() if name.endswith("_first_last"))
 
@@ -63,7 +69,8 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     assert not any(t["binding"] for t in results["targets"])  # targets bind at scale L only
 
     markdown = (results_dir / "custom.md").read_text()
-    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets", "| kind of step |"):
+    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets", "| kind of step |",
+                    "is DuckDB executing the statements"):
         assert heading in markdown
     printed = capsys.readouterr().out
     for target in results["targets"]:

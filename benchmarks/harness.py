@@ -31,7 +31,7 @@ from activation_assets.jobs import asset_keys_by_grain
 from benchmarks import baselines
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
-from benchmarks.results_file import evaluate_targets, time_by_kind, write_results
+from benchmarks.results_file import evaluate_targets, time_by_kind, time_split, write_results
 from benchmarks.scales import Scale
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "steps": _steps_table(steps),
     }
     backfill["time_by_kind"] = time_by_kind(backfill["steps"])
+    backfill["time_split"] = time_split(backfill["seconds"], backfill["steps"])
     say(f"    {backfill['minutes']} min, peak {backfill['peak_gib']} GiB, warehouse {backfill['duckdb_file_gib']} GiB")
 
     say(f"[{scale.name}] 3/6 the next day's run ({next_day}), whole graph and checks")
@@ -111,6 +112,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "rows_scanned": sum(s.rows_scanned for s in steps.values()),
         "steps": _steps_table(steps),
     }
+    daily_run["time_split"] = time_split(daily_run["seconds"], daily_run["steps"])
     say(f"    {daily_run['seconds']} s end to end, daily assets {daily_run['daily_asset_compute_seconds']} s")
 
     say(f"[{scale.name}] 4/6 the daily assets again at day {scale.early_day} and day {scale.late_day}")

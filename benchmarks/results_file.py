@@ -68,6 +68,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         "Where the time goes:",
         "",
+        _split_sentence(time_split(backfill["seconds"], backfill["steps"])),
+        "",
         *_kinds_markdown(backfill["steps"]),
         "",
         *_steps_markdown(backfill["steps"]),
@@ -78,6 +80,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"daily assets' compute {daily['daily_asset_compute_seconds']} s "
         f"(of which {daily['daily_asset_duckdb_seconds']} s inside DuckDB); "
         f"{daily['rows_scanned']:,} rows scanned by all of its queries.",
+        "",
+        _split_sentence(time_split(daily["seconds"], daily["steps"])),
         "",
         *_steps_markdown(daily["steps"]),
         "",
@@ -156,12 +160,39 @@ def time_by_kind(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Step seconds and rows out summed per kind of step, largest first, with shares of the total."""
     kinds: dict[str, dict[str, Any]] = {}
     for s in steps:
-        kind = kinds.setdefault(step_kind(s["step"]), {"kind": step_kind(s["step"]), "seconds": 0.0, "rows_out": 0})
+        kind = kinds.setdefault(step_kind(s["step"]), {"kind": step_kind(s["step"]), "seconds": 0.0,
+                                                        "duckdb_seconds": 0.0, "rows_out": 0})
         kind["seconds"] += s["seconds"]
+        kind["duckdb_seconds"] += s["duckdb_seconds"]
         kind["rows_out"] += s.get("rows_out", 0)
     total = sum(k["seconds"] for k in kinds.values()) or 1.0
-    return [{**k, "seconds": round(k["seconds"], 1), "share": round(k["seconds"] / total, 3)}
+    return [{**k, "seconds": round(k["seconds"], 1), "duckdb_seconds": round(k["duckdb_seconds"], 1),
+             "share": round(k["seconds"] / total, 3)}
             for k in sorted(kinds.values(), key=lambda k: -k["seconds"])]
+
+
+def time_split(wall_seconds: float, steps: list[dict[str, Any]]) -> dict[str, float]:
+    """A run's wall time in three parts: DuckDB executing the statements; the steps' time
+    outside DuckDB (Dagster's events, one materialization per asset per partition, and the
+    Python around the statements); and the time outside any step (process start, loading
+    the definitions, planning and recording the runs)."""
+    in_steps = sum(s["seconds"] for s in steps)
+    inside_duckdb = sum(s["duckdb_seconds"] for s in steps)
+    return {
+        "inside_duckdb": round(inside_duckdb, 1),
+        "in_steps_outside_duckdb": round(in_steps - inside_duckdb, 1),
+        "outside_steps": round(max(wall_seconds - in_steps, 0.0), 1),
+    }
+
+
+def _split_sentence(split: dict[str, float]) -> str:
+    total = sum(split.values()) or 1.0
+    return (f"Of the wall time, {split['inside_duckdb']} s ({split['inside_duckdb'] / total:.0%}) is DuckDB executing "
+            f"the statements, {split['in_steps_outside_duckdb']} s "
+            f"({split['in_steps_outside_duckdb'] / total:.0%}) is the steps' time outside DuckDB (Dagster's events, "
+            f"one materialization per asset per partition, and the Python around the statements), and "
+            f"{split['outside_steps']} s ({split['outside_steps'] / total:.0%}) is outside any step (process start, "
+            "loading the definitions, planning and recording the runs).")
 
 
 def _per_user_day_share(steps: list[dict[str, Any]]) -> str:
@@ -176,7 +207,8 @@ def _per_user_day_share(steps: list[dict[str, Any]]) -> str:
 
 def _kinds_markdown(steps: list[dict[str, Any]]) -> list[str]:
     return [
-        "| kind of step | seconds | share of step time | rows out |",
-        "|---|---|---|---|",
-        *[f"| {k['kind']} | {k['seconds']} | {k['share']:.0%} | {k['rows_out']:,} |" for k in time_by_kind(steps)],
+        "| kind of step | seconds | share of step time | DuckDB seconds | rows out |",
+        "|---|---|---|---|---|",
+        *[f"| {k['kind']} | {k['seconds']} | {k['share']:.0%} | {k['duckdb_seconds']} | {k['rows_out']:,} |"
+          for k in time_by_kind(steps)],
     ]
