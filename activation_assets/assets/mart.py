@@ -172,7 +172,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
                     "create or replace temp table funnel_user_segments as "
                     f"select * from {frozen} union all select s.* from current_user_segments as s "
                     "join funnel_open_users as o using (user_id) "
-                    "where o.cohort_date > coalesce(cast($mature_through as date), o.cohort_date - 1)",
+                    "where cast($mature_through as date) is null or o.cohort_date > $mature_through",
                     {"mature_through": mature_through},
                 )
                 for table, by_segment in ((overall, False), (segmented, True)):
