@@ -1,7 +1,9 @@
 """Reading the raw event log: Parquet, CSV or JSON-lines files in Hive folders by UTC date.
 
-Every column is staged as text so that nothing is lost or coerced before the cleaning
-rules decide; the staging table keeps the file each row came from and its folder date.
+Every column is read as text so that nothing is lost or coerced before the cleaning
+rules decide, and the timestamp is also read as a timestamp (from the file's own type
+when it has one, else parsed from its text; null when it cannot be). The view of the raw
+rows keeps the file each row came from and its folder date.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ OPTIONAL_COLUMNS = (
 STAGED_COLUMNS = ("event_id", "user_id", "event_name", "event_timestamp", *OPTIONAL_COLUMNS[1:])
 
 _READERS = {
-    ".parquet": "read_parquet(?, hive_partitioning = false)",
-    ".csv": "read_csv(?, all_varchar = true, hive_partitioning = false)",
-    ".jsonl": "read_json(?, format = 'newline_delimited', hive_partitioning = false)",
-    ".json": "read_json(?, format = 'newline_delimited', hive_partitioning = false)",
+    ".parquet": "read_parquet({path}, hive_partitioning = false)",
+    ".csv": "read_csv({path}, all_varchar = true, hive_partitioning = false)",
+    ".jsonl": "read_json({path}, format = 'newline_delimited', hive_partitioning = false)",
+    ".json": "read_json({path}, format = 'newline_delimited', hive_partitioning = false)",
 }
+# Column types read as a timestamp directly; any other type goes through its text.
+_TIMESTAMP_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
 
 
 class RawSourceError(ValueError):
@@ -51,46 +55,60 @@ def list_raw_files(conn: duckdb.DuckDBPyConnection, root: str, utc_date: dt.date
 def stage_raw_events(
     conn: duckdb.DuckDBPyConnection, root: str, utc_dates: list[dt.date]
 ) -> dict[dt.date, list[str]]:
-    """Create the temp table `raw_events` from the folders of the given UTC dates.
+    """Create the temp view `raw_events` over the folders of the given UTC dates.
 
+    A view, not a copy: the one statement that classifies the rows reads the files once.
     Returns the files read from each date's folder. A file lacking a required column is
     an error naming both.
     """
     selects: list[str] = []
-    params: list[object] = []
     files: dict[dt.date, list[str]] = {}
     for utc_date in utc_dates:
         files[utc_date] = list_raw_files(conn, root, utc_date)
         for path in files[utc_date]:
-            columns = _columns_of(conn, path)
-            missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+            column_types = _column_types_of(conn, path)
+            missing = [c for c in REQUIRED_COLUMNS if c not in column_types]
             if missing:
                 raise RawSourceError(
                     f"{path}: missing required column {', '.join(repr(c) for c in missing)} "
-                    f"(found: {', '.join(sorted(columns)) or 'none'})"
+                    f"(found: {', '.join(sorted(column_types)) or 'none'})"
                 )
-            staged = ", ".join(
-                f"cast({c} as varchar) as {c}" if c in columns else f"cast(null as varchar) as {c}"
+            texts = ", ".join(
+                f"cast({c} as varchar) as {c}" if c in column_types else f"cast(null as varchar) as {c}"
                 for c in STAGED_COLUMNS
             )
+            typed = column_types["event_timestamp"] in _TIMESTAMP_TYPES
+            timestamp = ("cast(event_timestamp as timestamptz)" if typed
+                         else "try_cast(cast(event_timestamp as varchar) as timestamptz)")
             selects.append(
-                f"select cast(? as varchar) as source_file, cast(? as date) as folder_date, {staged} "
-                f"from {_READERS[_suffix(path)]}"
+                f"select {_literal(path)} as source_file, date '{utc_date.isoformat()}' as folder_date, "
+                f"{texts}, {timestamp} as event_ts from {_reader(path)}"
             )
-            params.extend([path, utc_date, path])
     if not selects:
         empty = ", ".join(f"cast(null as varchar) as {c}" for c in STAGED_COLUMNS)
-        selects.append(f"select cast(null as varchar) as source_file, cast(null as date) as folder_date, {empty} limit 0")
-    conn.execute("create or replace temp table raw_events as " + " union all ".join(selects), params)
+        selects.append(f"select cast(null as varchar) as source_file, cast(null as date) as folder_date, {empty}, "
+                       "cast(null as timestamptz) as event_ts limit 0")
+    conn.execute("create or replace temp view raw_events as " + " union all ".join(selects))
     return files
 
 
-def _columns_of(conn: duckdb.DuckDBPyConnection, path: str) -> set[str]:
+def _column_types_of(conn: duckdb.DuckDBPyConnection, path: str) -> dict[str, str]:
     try:
-        described = conn.execute(f"describe select * from {_READERS[_suffix(path)]}", [path]).fetchall()
+        described = conn.execute(f"describe select * from {_reader(path)}").fetchall()
     except duckdb.Error as exc:
         raise RawSourceError(f"{path}: cannot be read as {_suffix(path)[1:]}: {exc}") from exc
-    return {row[0] for row in described}
+    return {row[0]: row[1] for row in described}
+
+
+def _reader(path: str) -> str:
+    """The table function reading one file (the path inlined: a view cannot hold query
+    parameters)."""
+    return _READERS[_suffix(path)].format(path=_literal(path))
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _suffix(path: str) -> str:

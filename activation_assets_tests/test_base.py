@@ -3,6 +3,7 @@ row accounting, local days in non-UTC and DST timezones, every file format."""
 
 import datetime as dt
 
+import duckdb
 import dagster as dg
 import pytest
 
@@ -140,3 +141,21 @@ def test_a_day_without_files_is_an_empty_partition(tmp_path):
     config = write_config(tmp_path)
     kept, rejected = materialize_base(config, DAY, DAY + dt.timedelta(days=2))
     assert kept.event_date.astype(str).tolist() == ["2025-01-03"] and rejected.empty
+
+
+@pytest.mark.parametrize("timestamp_type", ["timestamp", "timestamptz", "timestamp_ns"])
+def test_a_typed_parquet_timestamp_is_read_as_its_instant_and_kept_as_text_when_rejected(tmp_path, timestamp_type):
+    folder = tmp_path / "raw" / "date=2025-01-01"
+    folder.mkdir(parents=True)
+    duckdb.execute(
+        f"copy (select event_id, user_id, event_name, cast(ts as {timestamp_type}) as event_timestamp "
+        f"from (values ('a', 'u1', 'app_open', '2025-01-01 23:30:00'), ('b', 'u2', 'app_open', '2025-01-02 00:30:00')) "
+        f"as t(event_id, user_id, event_name, ts)) to '{folder / 'typed.parquet'}' (format parquet)"
+    )
+    config = write_config(tmp_path, timezone="Asia/Seoul")
+    kept, rejected = materialize_base(config, DAY, DAY + dt.timedelta(days=1))
+    assert kept_rows(config, ["event_id", "event_ts", "event_date", "event_datetime"]) == [
+        ("a", "2025-01-01 23:30:00+00:00", "2025-01-02", "2025-01-02 08:30:00"),
+    ]
+    assert rejected[["event_id", "reject_reason"]].values.tolist() == [["b", "timestamp_outside_partition"]]
+    assert rejected.event_timestamp.item().startswith("2025-01-02 00:30:00")

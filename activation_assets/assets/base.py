@@ -53,15 +53,17 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
         folders_of = {w.start: utc_dates_of_local_day(w.start, config.timezone) for w in windows}
         files = stage_raw_events(conn, config.source_path, sorted({d for dates in folders_of.values() for d in dates}))
         conn.execute(
-            "create or replace temp table classified_events as " + load_sql("base/classify_raw_events"),
+            "create or replace temp table rule_checked_events as " + load_sql("base/classify_raw_events"),
             {"timezone": config.timezone, "first_date": windows[0].start, "last_date": windows[-1].start},
         )
+        conn.execute("create or replace temp table duplicate_copies as " + load_sql("base/duplicate_copies"))
+        conn.execute("create or replace temp view classified_events as " + load_sql("base/classified_events"))
         reads_params = {
             "partition_dates": [w.start for w in windows],
             "files_read": [sum(len(files[d]) for d in folders_of[w.start]) for w in windows],
         }
         return [
-            TableWrite(events, load_sql("base/events"), {"timezone": config.timezone}),
+            TableWrite(events, load_sql("base/events")),
             TableWrite(rejected, load_sql("base/events_rejected")),
             TableWrite(reads, load_sql("base/raw_reads"), reads_params),
         ]

@@ -1,12 +1,11 @@
--- The kept rows of the classified partition, with local date and wall-clock time.
--- Params: $timezone.
+-- The kept rows of the classified partitions, with local date and wall-clock time.
 select
     event_id,
     user_id,
     event_name,
     event_ts,
     partition_date as event_date,
-    timezone($timezone, event_ts) as event_datetime,
+    event_datetime,
     country,
     device_os,
     app_version,
