@@ -19,7 +19,7 @@ from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.markdown import query_as_markdown
-from activation_assets.query_profile import ProfiledConnection
+from activation_assets.query_profile import ProfiledConnection, Totals
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
     Table,
@@ -36,10 +36,6 @@ from activation_assets.tables import (
 from activation_assets.warehouse import warehouse_connection
 
 _SAMPLE_ROWS = 5
-# Partitions a check query covers: a year of one-row-per-user daily snapshots is hundreds
-# of millions of rows, which one query would group all at once and spill to disk; a week
-# at a time stays in memory and costs the same per partition.
-PARTITIONS_PER_CHECK_QUERY = 7
 
 
 @dataclass(frozen=True)
@@ -165,9 +161,13 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         keys = op_context.partition_keys if partitioned else None
         with warehouse_connection(duckdb) as conn:
             grain.install_macros(conn)
-            scopes = _scopes(_partitions_to_check(conn, table, grain, keys))
+            tallies = {rule.name: _Tally() for rule in all_rules}
+            for scope in _scopes(_partitions_to_check(conn, table, grain, keys)):
+                _set_scope(conn, scope)
+                for rule in all_rules:
+                    tallies[rule.name].add(conn, rule, scope)
             for rule in all_rules:
-                yield _evaluate(conn, table, rule, scopes)
+                yield tallies[rule.name].result(table, rule)
 
     return _table_checks
 
@@ -186,9 +186,11 @@ def _partitions_to_check(
 
 
 def _scopes(starts: list[dt.date]) -> list[list[dt.date]]:
-    """The partitions split into the groups checked by one query each (one empty group
-    for a table without partitions)."""
-    return [starts[i:i + PARTITIONS_PER_CHECK_QUERY] for i in range(0, len(starts), PARTITIONS_PER_CHECK_QUERY)] or [[]]
+    """The groups of partitions checked by one query each: every partition on its own
+    (one empty group for a table without partitions). Grouping a week of one-row-per-user
+    snapshots at once builds a hash table of millions of keys, several times slower than
+    seven tables of a day each."""
+    return [[start] for start in starts] or [[]]
 
 
 def _set_scope(conn: duckdb.DuckDBPyConnection, starts: list[dt.date]) -> None:
@@ -197,31 +199,38 @@ def _set_scope(conn: duckdb.DuckDBPyConnection, starts: list[dt.date]) -> None:
     conn.execute("insert into check_scope select unnest(cast($starts as date[]))", {"starts": starts})
 
 
-def _evaluate(
-    conn: ProfiledConnection, table: Table, rule: CheckRule, scopes: list[list[dt.date]]
-) -> dg.AssetCheckResult:
-    before = conn.totals()
-    offending, sample = 0, None
-    for scope in scopes:
-        _set_scope(conn, scope)
+@dataclass
+class _Tally:
+    """One rule's findings over the scopes checked so far, and what its queries cost."""
+
+    offending: int = 0
+    partitions: int = 0
+    sample: str | None = None
+    cost: Totals = Totals()
+
+    def add(self, conn: ProfiledConnection, rule: CheckRule, scope: list[dt.date]) -> None:
+        before = conn.totals()
         found = conn.execute(f"select count(*) from ({rule.sql})").fetchone()[0]
-        if found and sample is None:
-            sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")
-        offending += found
-    checked = sum(len(scope) for scope in scopes)
-    metadata: dict[str, object] = {
-        "offending_rows": dg.MetadataValue.int(offending),
-        "partitions_checked": dg.MetadataValue.int(checked),
-        **conn.metadata(since=before),
-    }
-    if sample is not None:
-        metadata["sample"] = dg.MetadataValue.md(sample)
-    return dg.AssetCheckResult(
-        asset_key=table.asset_key,
-        check_name=rule.name,
-        passed=offending == 0,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=rule.description if offending == 0
-        else f"{offending} offending rows in {checked} partitions: {rule.description}",
-        metadata=metadata,
-    )
+        if found and self.sample is None:
+            self.sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")
+        self.offending += found
+        self.partitions += len(scope)
+        self.cost = self.cost.plus(conn.totals().minus(before))
+
+    def result(self, table: Table, rule: CheckRule) -> dg.AssetCheckResult:
+        metadata: dict[str, object] = {
+            "offending_rows": dg.MetadataValue.int(self.offending),
+            "partitions_checked": dg.MetadataValue.int(self.partitions),
+            **self.cost.as_metadata(),
+        }
+        if self.sample is not None:
+            metadata["sample"] = dg.MetadataValue.md(self.sample)
+        return dg.AssetCheckResult(
+            asset_key=table.asset_key,
+            check_name=rule.name,
+            passed=self.offending == 0,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=rule.description if self.offending == 0
+            else f"{self.offending} offending rows in {self.partitions} partitions: {rule.description}",
+            metadata=metadata,
+        )

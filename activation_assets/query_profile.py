@@ -19,6 +19,20 @@ class Totals(NamedTuple):
     rows_scanned: int = 0
     query_seconds: float = 0.0
 
+    def plus(self, other: Totals) -> Totals:
+        return Totals(*(a + b for a, b in zip(self, other)))
+
+    def minus(self, other: Totals) -> Totals:
+        return Totals(*(a - b for a, b in zip(self, other)))
+
+    def as_metadata(self) -> dict[str, dg.MetadataValue]:
+        """Rows scanned, DuckDB seconds and statements, as Dagster metadata."""
+        return {
+            "duckdb_rows_scanned": dg.MetadataValue.int(self.rows_scanned),
+            "duckdb_query_seconds": dg.MetadataValue.float(round(self.query_seconds, 3)),
+            "duckdb_statements": dg.MetadataValue.int(self.statements),
+        }
+
 
 class ProfiledConnection:
     """A DuckDB connection that adds up the profile of each statement it runs.
@@ -54,14 +68,9 @@ class ProfiledConnection:
         self._count_previous()
         return self._totals
 
-    def metadata(self, since: Totals = Totals()) -> dict[str, dg.MetadataValue]:
-        """The totals since an earlier `totals()` (default: since the start), as Dagster metadata."""
-        now = self.totals()
-        return {
-            "duckdb_rows_scanned": dg.MetadataValue.int(now.rows_scanned - since.rows_scanned),
-            "duckdb_query_seconds": dg.MetadataValue.float(round(now.query_seconds - since.query_seconds, 3)),
-            "duckdb_statements": dg.MetadataValue.int(now.statements - since.statements),
-        }
+    def metadata(self) -> dict[str, dg.MetadataValue]:
+        """The totals so far, as Dagster metadata."""
+        return self.totals().as_metadata()
 
     def _count_previous(self) -> None:
         if not self._pending:
