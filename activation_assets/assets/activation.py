@@ -151,7 +151,8 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
 
     def prerequisites(window: Window) -> list[Prerequisite]:
         return [
-            Prerequisite(activation.qualified_name, (window.start,)),
+            Prerequisite(activation.qualified_name, (window.start,) if window.is_first
+                         else (window.previous_start, window.start)),
             Prerequisite(first_last.qualified_name, (window.end - _ONE_DAY,)),
             *previous_partition_loaded(table, window),
         ]
@@ -179,7 +180,8 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
             writes=writes,
             prerequisites=prerequisites,
             summaries=_summaries(table, _STATUS_SUMMARY),
-            description_suffix=" Built from the previous period's status, the period's activation and FirstLast.",
+            description_suffix=(" Built from FirstLast, the activation of the period and of the one before, and the"
+                                " previous period's status (for the run of active periods)."),
         )
     )
 

@@ -1,5 +1,9 @@
 -- Every known user's status in one period, from the users known at the period's end
--- (FirstLast of its last day), who was active in it, and the previous period's status.
+-- (FirstLast of its last day) and who was active in this period and the one before.
+-- A user's status before P follows from those alone (active then, else inactive once
+-- known), and so does the inactivity count (periods since the last active day); only
+-- the run of active periods needs the previous period's status, and only for the
+-- users retained in P, so the per-user joins all have a small side.
 -- Uses the grain macros periods_between / inactivity_bucket.
 -- Params: $period_start, $period_end (exclusive), $previous_period_start, $is_first_period.
 with known_users as (
@@ -14,37 +18,58 @@ active_in_period as (
     where period_start = $period_start
 ),
 
-previous_status as (
-    select user_id, status, consecutive_active_periods, inactive_periods
-    from activation.{fact}_activation_status_{grain}
+active_in_previous_period as (
+    select user_id, state
+    from activation.{fact}_activation_{grain}
     where period_start = $previous_period_start and not $is_first_period
-    union all
-    -- The first partition's previous period holds only days on or after start_date,
-    -- so every user seen by then was new in it.
-    select user_id, 'new', 1, 0
-    from activation.{fact}_first_last
-    where snapshot_date = cast($period_start as date) - 1 and $is_first_period
+),
+
+previous_runs as (
+    -- The run of active periods ending at prev(P) of each user retained in P. Before
+    -- the first partition there are only days on or after start_date, in which every
+    -- user seen was new: a run of 1.
+    select s.user_id, s.consecutive_active_periods
+    from activation.{fact}_activation_status_{grain} as s
+    semi join active_in_period as a on a.user_id = s.user_id and a.state = 'retained'
+    where s.period_start = $previous_period_start and not $is_first_period
+),
+
+statuses as (
+    select
+        k.user_id,
+        k.first_date,
+        k.last_date,
+        a.user_id is not null as is_active,
+        coalesce(a.state, 'inactive') as status,
+        case
+            when b.user_id is not null then b.state
+            when k.first_date < $period_start then case when $is_first_period then 'new' else 'inactive' end
+        end as previous_status,
+        a.return_interval,
+        case when $is_first_period then 1 else r.consecutive_active_periods end as previous_run
+    from known_users as k
+    left join active_in_period as a using (user_id)
+    left join active_in_previous_period as b using (user_id)
+    left join previous_runs as r using (user_id)
 )
 
 select
     cast($period_start as date) as period_start,
-    k.user_id,
-    coalesce(a.state, 'inactive') as status,
-    p.status as previous_status,
-    coalesce(p.status, 'none') || '_to_' || coalesce(a.state, 'inactive') as transition,
+    user_id,
+    status,
+    previous_status,
+    coalesce(previous_status, 'none') || '_to_' || status as transition,
     case
-        when a.user_id is null then 0
-        when a.state = 'retained' then p.consecutive_active_periods + 1
+        when not is_active then 0
+        when status = 'retained' then previous_run + 1
         else 1
     end as consecutive_active_periods,
-    case when a.user_id is null then p.inactive_periods + 1 else 0 end as inactive_periods,
-    periods_between(k.first_date, $period_start) as periods_since_first_active,
-    k.first_date as first_active_date,
-    k.last_date as last_active_date,
+    case when is_active then 0 else periods_between(last_date, $period_start) end as inactive_periods,
+    periods_between(first_date, $period_start) as periods_since_first_active,
+    first_date as first_active_date,
+    last_date as last_active_date,
     case
-        when a.user_id is null then inactivity_bucket(p.inactive_periods + 1)
-        when a.state = 'reactivated' then inactivity_bucket(a.return_interval - 1)
+        when not is_active then inactivity_bucket(periods_between(last_date, $period_start))
+        when status = 'reactivated' then inactivity_bucket(return_interval - 1)
     end as inactivity_bucket
-from known_users as k
-left join active_in_period as a using (user_id)
-left join previous_status as p using (user_id)
+from statuses
