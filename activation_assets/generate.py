@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from activation_assets.sql import load_sql
+from activation_assets.sql import load_sql, sql_literal
 
 MARKER_DIR = "_generator"
 PROFILES = ("growth", "steady")
@@ -75,7 +75,7 @@ def generate_events(
         for day_num in range(first, last + 1):
             shutil.rmtree(out / f"date={params.start_date + dt.timedelta(days=day_num)}", ignore_errors=True)
         rows = conn.execute(
-            f"copy ({load_sql('generate/events')}) to '{_quoted(out)}' "
+            f"copy ({load_sql('generate/events')}) to {sql_literal(str(out))} "
             f"(format parquet, partition_by (date), overwrite_or_ignore, filename_pattern 'events_{{i}}')",
             {"first_day": first, "last_day": last, "start_date": params.start_date},
         ).fetchone()[0]
@@ -98,6 +98,3 @@ def _claim_folder(out: Path, markers: Path, params: GenerateParams) -> None:
         )
     params_file.write_text(wanted)
 
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")

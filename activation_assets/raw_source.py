@@ -13,6 +13,8 @@ import zoneinfo
 
 import duckdb
 
+from activation_assets.sql import sql_literal
+
 REQUIRED_COLUMNS = ("user_id", "event_name", "event_timestamp")
 OPTIONAL_COLUMNS = (
     "event_id", "country", "device_os", "app_version", "utm_source", "utm_medium", "utm_campaign",
@@ -81,7 +83,7 @@ def stage_raw_events(
             timestamp = ("cast(event_timestamp as timestamptz)" if typed
                          else "try_cast(cast(event_timestamp as varchar) as timestamptz)")
             selects.append(
-                f"select {_literal(path)} as source_file, date '{utc_date.isoformat()}' as folder_date, "
+                f"select {sql_literal(path)} as source_file, date '{utc_date.isoformat()}' as folder_date, "
                 f"{texts}, {timestamp} as event_ts from {_reader(path)}"
             )
     if not selects:
@@ -103,12 +105,7 @@ def _column_types_of(conn: duckdb.DuckDBPyConnection, path: str) -> dict[str, st
 def _reader(path: str) -> str:
     """The table function reading one file (the path inlined: a view cannot hold query
     parameters)."""
-    return _READERS[_suffix(path)].format(path=_literal(path))
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    return _READERS[_suffix(path)].format(path=sql_literal(path))
 
 
 def _suffix(path: str) -> str:

@@ -20,3 +20,9 @@ def load_sql(name: str, **identifiers: str) -> str:
     bound as parameters by the caller.
     """
     return _read(name).format(**identifiers)
+
+
+def sql_literal(text: str) -> str:
+    """`text` as a SQL string literal, for the few places a value cannot be a parameter
+    (a view's definition, a COPY target)."""
+    return "'" + text.replace("'", "''") + "'"

@@ -7,7 +7,7 @@ import dagster as dg
 from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
-from activation_assets.sql import load_sql
+from activation_assets.sql import load_sql, sql_literal
 from activation_assets.tables import base_events, fact_table
 from activation_assets.warehouse import Prerequisite, TableWrite
 
@@ -25,7 +25,7 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
     event_names = list(fact.event_names) if fact.event_names is not None else None
     counted = "every event" if event_names is None else "events " + ", ".join(event_names)
 
-    event_filter = "true" if event_names is None else f"event_name in ({', '.join(map(_quoted, event_names))})"
+    event_filter = "true" if event_names is None else f"event_name in ({', '.join(map(sql_literal, event_names))})"
     view_sql = load_sql("fact/fact", event_filter=event_filter)
 
     def writes(conn, windows: list[Window]) -> list[TableWrite]:
@@ -44,7 +44,3 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
             description_suffix=f" Counts {counted}. {fact.description}".rstrip(),
         )
     )
-
-
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
