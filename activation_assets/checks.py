@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of
+from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of, worth_reporting
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.markdown import query_as_markdown
@@ -162,10 +162,13 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         with warehouse_connection(duckdb) as conn:
             grain.install_macros(conn)
             tallies = {rule.name: _Tally() for rule in all_rules}
-            for scope in _scopes(_partitions_to_check(conn, table, grain, keys)):
+            scopes = _scopes(_partitions_to_check(conn, table, grain, keys))
+            for done, scope in enumerate(scopes, start=1):
                 _set_scope(conn, scope)
                 for rule in all_rules:
                     tallies[rule.name].add(conn, rule, scope)
+                if scope and worth_reporting(done, 1, len(scopes)):
+                    context.log.info(f"checks of {table.qualified_name}: {scope[0]} ({done}/{len(scopes)})")
             for rule in all_rules:
                 yield tallies[rule.name].result(table, rule)
 
@@ -188,8 +191,8 @@ def _partitions_to_check(
 def _scopes(starts: list[dt.date]) -> list[list[dt.date]]:
     """The groups of partitions checked by one query each: every partition on its own
     (one empty group for a table without partitions). Grouping a week of one-row-per-user
-    snapshots at once builds a hash table of millions of keys, several times slower than
-    seven tables of a day each."""
+    snapshots at once builds one hash table of millions of keys, about 1.5 times slower
+    than seven of a day each."""
     return [[start] for start in starts] or [[]]
 
 

@@ -144,7 +144,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                 for table_name, rows in written.items():
                     totals[table_name] = totals.get(table_name, 0) + rows
                 done += len(batch)
-                if _worth_reporting(done, len(batch), len(windows)):
+                if worth_reporting(done, len(batch), len(windows)):
                     context.log.info(
                         f"{name} {batch[-1].key} ({done}/{len(windows)}): "
                         + ", ".join(f"{rows} rows in {t}" for t, rows in written.items())
@@ -165,7 +165,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
     return _table_asset
 
 
-def _worth_reporting(done: int, just_done: int, total: int) -> bool:
+def worth_reporting(done: int, just_done: int, total: int) -> bool:
     """About ten progress lines per run: the first batch, each tenth passed, the last."""
     return done in (just_done, total) or done * 10 // total > (done - just_done) * 10 // total
 
