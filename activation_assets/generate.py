@@ -97,4 +97,3 @@ def _claim_folder(out: Path, markers: Path, params: GenerateParams) -> None:
             f"remove the folder or choose another to generate with {wanted}"
         )
     params_file.write_text(wanted)
-
