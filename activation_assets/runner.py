@@ -20,6 +20,7 @@ from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
 from activation_assets.jobs import OBSERVE_RAW_JOB, asset_keys_by_grain, job_name, unpartitioned_keys
+from activation_assets.warehouse import shared_database_in_process
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"
 _RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -80,7 +81,17 @@ def execute_runs(
     progress: Callable[[str], None] = print,
 ) -> list[dg.ExecuteInProcessResult]:
     """Execute planned runs in order, observing the raw log first when base is loaded;
-    stops at the first failed run."""
+    stops at the first failed run. Their steps share one open warehouse."""
+    with shared_database_in_process():
+        return _execute_in_order(defs, runs, instance, progress)
+
+
+def _execute_in_order(
+    defs: dg.Definitions,
+    runs: list[PlannedRun],
+    instance: dg.DagsterInstance,
+    progress: Callable[[str], None],
+) -> list[dg.ExecuteInProcessResult]:
     results = []
     if any(RAW_EVENTS_KEY in defs.resolve_asset_graph().get(k).parent_keys for run in runs for k in run.asset_keys):
         observed = defs.resolve_job_def(OBSERVE_RAW_JOB).execute_in_process(

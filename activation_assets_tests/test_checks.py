@@ -40,7 +40,10 @@ CORRUPTIONS = [
     ("activation.visit_first_last", "first_last_active_users_have_last_date_today", "update activation.visit_first_last set user_id = 'not-an-active-user' where snapshot_date = '2024-03-02' and user_id = (select min(user_id) from activation.visit_first_last where snapshot_date = '2024-03-02' and last_date = snapshot_date)"),
     ("activation.visit_first_last", "first_last_new_users_are_first_seen_today", "update activation.visit_first_last set user_id = 'not-a-new-user' where snapshot_date = '2024-02-20' and user_id = (select min(user_id) from activation.visit_first_last where snapshot_date = '2024-02-20' and first_date = snapshot_date)"),
     ("activation.visit_activation_status_daily", "previous_active_equal_retained_plus_churned", "update activation.visit_activation_status_daily set status = 'reactivated' where status = 'retained' and period_start = '2024-03-03'"),
-    ("activation.visit_activation_status_daily", "unique_period_start_user", "insert into activation.visit_activation_status_daily select * from activation.visit_activation_status_daily limit 1"),
+    # A repeated user: the status tables' uniqueness is proven by every_known_user_once.
+    ("activation.visit_activation_status_daily", "every_known_user_once", "insert into activation.visit_activation_status_daily select * from activation.visit_activation_status_daily limit 1"),
+    # A user repeated in place of another: the row count is right, only the hashes tell.
+    ("activation.purchase_activation_status_weekly", "every_known_user_once", "update activation.purchase_activation_status_weekly set user_id = (select max(user_id) from activation.purchase_activation_status_weekly where period_start = '2024-03-04') where period_start = '2024-03-04' and user_id = (select min(user_id) from activation.purchase_activation_status_weekly where period_start = '2024-03-04')"),
     ("fact.visit", "not_null_keys", "update base.events set event_datetime = null where event_id = (select min(event_id) from base.events)"),
     ("activation.visit_first_last", "not_null_keys", "update activation.visit_first_last set last_datetime = null where snapshot_date = '2024-03-03'"),
     ("activation.visit_activation_weekly", "unique_period_start_user", "insert into activation.visit_activation_weekly select * from activation.visit_activation_weekly limit 1"),

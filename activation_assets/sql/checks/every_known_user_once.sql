@@ -2,7 +2,8 @@
 -- each. The two sides are compared by row count and the sum of the user_ids' hashes:
 -- a missing, extra, repeated or replaced user changes one of them (short of a 64-bit hash
 -- collision), and both are one scan with no join, so a year of one-row-per-user daily
--- partitions is checked at the cost of reading it.
+-- partitions is checked at the cost of reading it. As the known users are unique (the
+-- FirstLast snapshot's own check), equal sides also prove (period_start, user_id) unique.
 with known as (
     select s.partition_start as period_start, count(*) as known_users, sum(hash(f.user_id)::hugeint) as known_hash
     from check_scope as s
