@@ -5,6 +5,7 @@ section is there, that the numbers are consistent with each other, and that the 
 recomputation agrees with what the incremental graph stored.
 """
 
+import datetime as dt
 import json
 
 import duckdb
@@ -24,6 +25,9 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     assert results["scale"] == {"name": "custom", "users": 400, "days": 36, "raw_rows": results["scale"]["raw_rows"]}
     assert results["scale"]["raw_rows"] > 0
     assert results["duckdb_settings"]["memory_limit"] == "1GB"
+    calibration = results["machine"]["calibration_seconds"]
+    assert calibration["before"] > 0 and calibration["after"] > 0
+    assert not list((tmp_path / "work" / "custom").glob("calibration.duckdb*"))  # its scratch database is removed
 
     backfill = results["backfill"]
     assert backfill["seconds"] > 0 and backfill["peak_gib"] > 0 and backfill["duckdb_file_gib"] >= 0
@@ -58,6 +62,13 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     assert all(not s["step"].endswith("_checks") for s in history["steps"])
     assert history["worst_ratio"] == max(s["ratio"] for s in history["steps"])
     assert all(s["early_rows_scanned"] > 0 and s["late_rows_scanned"] > 0 for s in history["steps"])
+    probed = {s["step"]: s for s in history["steps"]}
+    with duckdb.connect(str(tmp_path / "work" / "custom" / "warehouse.duckdb"), read_only=True) as conn:
+        known_users = {day: conn.execute("select count(*) from activation.visit_first_last where snapshot_date = ?",
+                                         [dt.date(2025, 1, 1) + dt.timedelta(days=day - 1)]).fetchone()[0]
+                       for day in (30, 36)}
+    first_last = probed["activation__visit_first_last"]
+    assert (first_last["early_rows_out"], first_last["late_rows_out"]) == (known_users[30], known_users[36])
 
     naive = results["naive"]
     assert naive["same_rows_as_stored"], naive["disagreements"]
@@ -70,7 +81,7 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
 
     markdown = (results_dir / "custom.md").read_text()
     for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets", "| kind of step |",
-                    "is DuckDB executing the statements"):
+                    "is DuckDB executing the statements", f"took {calibration['before']} s before the runs"):
         assert heading in markdown
     printed = capsys.readouterr().out
     for target in results["targets"]:

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: one per core)")
     parser.add_argument("--temp-dir", type=Path, default=None, help="DuckDB temp_directory for spilling")
     parser.add_argument("--repeats", type=int, default=3,
-                        help="runs of each history-probe day (the fastest is kept)")
+                        help="runs of each history-probe day and of the calibration workload (the fastest is kept)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     if args.users or args.days:

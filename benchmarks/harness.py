@@ -29,6 +29,7 @@ from activation_assets.generate import GenerateParams, generate_events
 from activation_assets.instance import ensure_dagster_home
 from activation_assets.jobs import asset_keys_by_grain
 from benchmarks import baselines
+from benchmarks.calibration import calibration_seconds
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
 from benchmarks.results_file import evaluate_targets, time_by_kind, time_split, write_results
@@ -49,8 +50,9 @@ class BenchSettings:
     memory_limit: str = "4GB"
     threads: int | None = None
     temp_directory: Path | None = None
-    # Each history probe runs this many times, alternating days; a step's fastest time
-    # is kept (interference from the rest of the machine only ever adds time).
+    # Each history probe and the calibration workload run this many times (the probes
+    # alternating days); the fastest time is kept (interference from the rest of the
+    # machine only ever adds time).
     probe_repeats: int = 3
     progress: Callable[[str], None] = field(default=print)
 
@@ -74,6 +76,9 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     config_path = _write_config(home, settings)
     config = load_config(config_path)
     _start_fresh(home)
+    duckdb_settings = {key: str(value) for key, value in config.duckdb_settings.items()}
+    calibration_before = calibration_seconds(home, duckdb_settings, settings.probe_repeats)
+    say(f"    calibration workload {calibration_before:.2f} s (compare across runs for the machine's speed)")
     dagster_home = ensure_dagster_home(home / "dagster_home")
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "ACTIVATION_CONFIG": str(config_path)}
     instance = dg.DagsterInstance.from_config(str(dagster_home))
@@ -160,9 +165,11 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     }
 
     say(f"[{scale.name}] 6/6 writing results")
+    calibration_after = calibration_seconds(home, duckdb_settings, settings.probe_repeats)
+    calibration = {"before": round(calibration_before, 2), "after": round(calibration_after, 2)}
     results = {
         "scale": {"name": scale.name, "users": scale.users, "days": scale.days, "raw_rows": raw_rows},
-        "machine": _machine(measured_code),
+        "machine": {**_machine(measured_code), "calibration_seconds": calibration},
         "duckdb_settings": config.duckdb_settings,
         "backfill": backfill,
         "daily_run": daily_run,
@@ -235,6 +242,8 @@ def _history_table(early: dict[str, StepFigures], late: dict[str, StepFigures], 
             "early_rows_scanned": e.rows_scanned,
             "late_rows_scanned": l.rows_scanned,
             "rows_ratio": round(l.rows_scanned / max(e.rows_scanned, 1), 2),
+            "early_rows_out": e.rows_written,
+            "late_rows_out": l.rows_written,
         })
     worst = max(rows, key=lambda r: r["ratio"])
     return {"early_day": scale.early_day, "late_day": scale.late_day, "steps": rows,

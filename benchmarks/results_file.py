@@ -54,6 +54,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"DuckDB {machine['duckdb']}, settings {results['duckdb_settings']}; measured {machine['measured_at']}"
         f" at commit {machine.get('commit', 'unknown')}.",
         "",
+        *_calibration_markdown(machine),
         "## Targets" + ("" if scale["name"] == "L" else " (they bind at scale L; shown for reference)"),
         "",
         "| target | bound | value | met |",
@@ -88,12 +89,15 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"## (c) History independence: day {history['early_day']} and day {history['late_day']}",
         "",
         f"Each day's daily assets re-run {history['repeats']} times, alternating days; "
-        "the fastest run of each step is shown.",
+        "the fastest run of each step is shown. Rows out are the rows the step wrote: for the "
+        "one-row-per-known-user tables they grow with the users known by that day, not with the days of history.",
         "",
-        "| step | seconds, early | seconds, late | ratio | rows scanned, early | rows scanned, late | rows ratio |",
-        "|---|---|---|---|---|---|---|",
+        "| step | seconds, early | seconds, late | ratio | rows scanned, early | rows scanned, late | rows ratio "
+        "| rows out, early | rows out, late |",
+        "|---|---|---|---|---|---|---|---|---|",
         *[f"| {r['step']} | {r['early_seconds']} | {r['late_seconds']} | {r['ratio']} | "
-          f"{r['early_rows_scanned']:,} | {r['late_rows_scanned']:,} | {r['rows_ratio']} |" for r in history["steps"]],
+          f"{r['early_rows_scanned']:,} | {r['late_rows_scanned']:,} | {r['rows_ratio']} | "
+          f"{r.get('early_rows_out', 0):,} | {r.get('late_rows_out', 0):,} |" for r in history["steps"]],
         "",
         "## (d) Naive recomputation from the whole history (FirstLast + daily activation, every fact)",
         "",
@@ -211,4 +215,16 @@ def _kinds_markdown(steps: list[dict[str, Any]]) -> list[str]:
         "|---|---|---|---|---|",
         *[f"| {k['kind']} | {k['seconds']} | {k['share']:.0%} | {k['duckdb_seconds']} | {k['rows_out']:,} |"
           for k in time_by_kind(steps)],
+    ]
+
+
+def _calibration_markdown(machine: dict[str, Any]) -> list[str]:
+    calibration = machine.get("calibration_seconds")
+    if calibration is None:
+        return []
+    return [
+        f"Machine speed: the fixed calibration workload (benchmarks/calibration.py) took {calibration['before']} s "
+        f"before the runs and {calibration['after']} s after them. Compare it with another run's before crediting "
+        "or blaming the code for a difference: the same code runs slower when this figure is higher.",
+        "",
     ]
