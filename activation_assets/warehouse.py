@@ -100,8 +100,8 @@ def shared_database_in_process() -> Iterator[None]:
 
     Opening the one-year warehouse takes tens of milliseconds, and closing it after a
     write checkpoints its log (about 0.1 s): once per step, that was 3 s of a 30-step
-    daily run. Only for runs executed in process by a command that then exits: a
-    long-lived process must not hold DuckDB's single-writer lock.
+    daily run. Only around runs executed in process, and only while they run: the
+    database, and with it DuckDB's single-writer lock, is released when the block ends.
     """
     global _open_databases
     _open_databases = _OpenDatabases()

@@ -86,6 +86,9 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     def cli(step: str, *args: str) -> tuple[float, int, dict[str, StepFigures]]:
         before = run_ids(instance)
         log = home / "logs" / f"{step}.log"
+        # The previous phase's writes go to disk first, so that this one is not charged
+        # for them (after the backfill, gigabytes of the warehouse are still in flight).
+        os.sync()
         measured = run_measured([sys.executable, "-m", "activation_assets.cli", *args], env=env, log_path=log)
         if measured.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed (exit {measured.returncode}); see {log}")
