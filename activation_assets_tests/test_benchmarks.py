@@ -90,9 +90,12 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     # At scale L the targets bind: a missed one is named with where the time went.
     results["scale"]["name"] = "L"
     results["backfill"]["minutes"] = 99.0
+    results["history"]["worst_step"] = "activation__visit_first_last"  # its rows out are checked above
     results["targets"] = evaluate_targets(results)
     missed = render_markdown(results).split("## Missed targets", 1)[1]
     assert "- full backfill, minutes: 99, bound ≤ 15." in missed
     for target in results["targets"]:
         assert (f"- {target['target']}: " in missed) == (not target["met"])
     assert "one row per known user per day (FirstLast and daily status) took" in missed
+    assert (f"History: the worst ratio is activation__visit_first_last's, {first_last['ratio']}, while the rows "
+            f"it wrote grew {known_users[36] / known_users[30]:.2f}× ({known_users[30]:,} → {known_users[36]:,}") in missed

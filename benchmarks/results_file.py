@@ -123,7 +123,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                   *[f"- backfill, {k['kind']}: {k['seconds']} s ({k['share']:.0%})"
                     for k in time_by_kind(backfill["steps"])[:4]],
                   *[f"- next day, {s['step']}: {s['seconds']} s" for s in daily["steps"][:3]],
-                  "", _per_user_day_share(backfill["steps"]), ""]
+                  "", _per_user_day_share(backfill["steps"]), "", _worst_history_step(history), ""]
     return "\n".join(lines)
 
 
@@ -207,6 +207,19 @@ def _per_user_day_share(steps: list[dict[str, Any]]) -> str:
     return (f"The tables that hold one row per known user per day (FirstLast and daily status) took "
             f"{sum(k['share'] for k in per_user_day):.0%} of the step time and produced {rows:,} of the "
             f"{sum(k['rows_out'] for k in kinds):,} rows out: their size is users × days, whatever the day's activity.")
+
+
+def _worst_history_step(history: dict[str, Any]) -> str:
+    """The daily asset whose time grew most in (c), against the growth of the rows it wrote
+    (for the one-row-per-known-user tables, the users known by each day)."""
+    worst = next(r for r in history["steps"] if r["step"] == history["worst_step"])
+    early_out, late_out = worst.get("early_rows_out", 0), worst.get("late_rows_out", 0)
+    if not (early_out and late_out):
+        return f"History: the worst ratio is {worst['step']}'s, {worst['ratio']}."
+    per_row = (worst["late_seconds"] / late_out) / (worst["early_seconds"] / early_out)
+    return (f"History: the worst ratio is {worst['step']}'s, {worst['ratio']}, while the rows it wrote grew "
+            f"{late_out / early_out:.2f}× ({early_out:,} → {late_out:,}); "
+            f"its time per row written changed {per_row:.2f}×.")
 
 
 def _kinds_markdown(steps: list[dict[str, Any]]) -> list[str]:
