@@ -238,6 +238,8 @@ def _calibration_markdown(machine: dict[str, Any]) -> list[str]:
     return [
         f"Machine speed: the fixed calibration workload (benchmarks/calibration.py) took {calibration['before']} s "
         f"before the runs and {calibration['after']} s after them. Compare it with another run's before crediting "
-        "or blaming the code for a difference: the same code runs slower when this figure is higher.",
+        "or blaming the code for a difference: the same code runs slower when this figure is higher. It measures "
+        "the processor and memory, not the disk: for that, compare the naive recomputation (d), which reads the "
+        "whole warehouse.",
         "",
     ]
