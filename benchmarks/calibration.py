@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -29,13 +30,13 @@ from range({_ROWS}) as t(i)
 _GROUP = "select count(*), sum(streak) from (select user_id, max(day) as day, sum(streak) as streak from calibration group by all)"
 
 
-def calibration_seconds(work_dir: Path, settings: dict[str, str], repeats: int = 3) -> float:
+def calibration_seconds(work_dir: Path, settings: dict[str, Any], repeats: int = 3) -> float:
     """Fastest of `repeats` runs of the fixed workload, each in a new scratch database
     under `work_dir` with the benchmark's DuckDB settings (deleted afterwards)."""
     return min(_one_run(work_dir / "calibration.duckdb", settings) for _ in range(repeats))
 
 
-def _one_run(path: Path, settings: dict[str, str]) -> float:
+def _one_run(path: Path, settings: dict[str, Any]) -> float:
     scratch = (path, path.with_name(path.name + ".wal"))
     for stale in scratch:
         stale.unlink(missing_ok=True)

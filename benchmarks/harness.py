@@ -76,8 +76,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     config_path = _write_config(home, settings)
     config = load_config(config_path)
     _start_fresh(home)
-    duckdb_settings = {key: str(value) for key, value in config.duckdb_settings.items()}
-    calibration_before = calibration_seconds(home, duckdb_settings, settings.probe_repeats)
+    calibration_before = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
     say(f"    calibration workload {calibration_before:.2f} s (compare across runs for the machine's speed)")
     dagster_home = ensure_dagster_home(home / "dagster_home")
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "ACTIVATION_CONFIG": str(config_path)}
@@ -168,7 +167,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     }
 
     say(f"[{scale.name}] 6/6 writing results")
-    calibration_after = calibration_seconds(home, duckdb_settings, settings.probe_repeats)
+    calibration_after = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
     calibration = {"before": round(calibration_before, 2), "after": round(calibration_after, 2)}
     results = {
         "scale": {"name": scale.name, "users": scale.users, "days": scale.days, "raw_rows": raw_rows},
