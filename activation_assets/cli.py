@@ -15,7 +15,6 @@ from activation_assets.definitions import build_definitions
 from activation_assets.generate import PROFILES, GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
-from activation_assets.report import render_report, run_query_file
 from activation_assets.runner import execute_runs, latest_loaded_day, plan_runs
 
 
@@ -134,11 +133,15 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name.isidentifier():
             raise ValueError(f"--set {assignment!r}: expected NAME=VALUE")
         variables[name] = value
+    from activation_assets.report import run_query_file  # pandas: only the commands that print tables load it
+
     print(run_query_file(_config(args), args.sql_file, variables).to_string(index=False, na_rep="—"))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
+    from activation_assets.report import render_report  # pandas: only the commands that print tables load it
+
     print(render_report(_config(args), periods=args.periods))
     return 0
 

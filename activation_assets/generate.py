@@ -9,6 +9,7 @@ interrupted generation resumes where it stopped.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 import time
@@ -87,10 +88,12 @@ def generate_events(
 
 
 def _claim_folder(out: Path, markers: Path, params: GenerateParams) -> None:
-    """Refuse to mix two generations in one folder; remember the parameters of this one."""
+    """Refuse to mix two generations in one folder, of other parameters or of another
+    version of the generator's SQL; remember the parameters of this one."""
     markers.mkdir(parents=True, exist_ok=True)
     params_file = markers / "params.json"
-    wanted = json.dumps(asdict(params), default=str, sort_keys=True)
+    generator = hashlib.sha256("".join(load_sql(f"generate/{name}") for name in ("users", "events")).encode())
+    wanted = json.dumps({**asdict(params), "generator_sql": generator.hexdigest()[:16]}, default=str, sort_keys=True)
     if params_file.exists() and params_file.read_text() != wanted:
         raise ValueError(
             f"{out} already holds events generated with {params_file.read_text()}; "

@@ -76,14 +76,16 @@ def test_the_steady_profile_has_a_stable_population_and_daily_volume(tmp_path):
     params = GenerateParams(users=3000, days=60, start_date=dt.date(2025, 1, 1), seed=7, profile="steady")
     generate_events(tmp_path, params, progress=lambda _: None)
     with duckdb.connect() as conn:
-        first_seen = conn.execute(
+        first_seen, first_purchased = (conn.execute(
             "select count(*) filter (where first_day < date '2025-01-15') / count(*) from "
             "(select user_id, min(date) as first_day from read_parquet(?, hive_partitioning = true) "
-            " where user_id is not null group by user_id)", [f"{tmp_path}/date=*/*.parquet"]).fetchone()[0]
+            f" where user_id is not null and {events} group by user_id)", [f"{tmp_path}/date=*/*.parquet"]
+        ).fetchone()[0] for events in ("true", "event_name = 'purchase'"))
         day_30, day_59 = (conn.execute("select count(*) from read_parquet(?)",
                                        [f"{tmp_path}/date={day}/*.parquet"]).fetchone()[0]
                           for day in ("2025-01-30", "2025-02-28"))
     assert first_seen > 0.8
+    assert first_purchased > 0.8
     assert 0.8 < day_59 / day_30 < 1.25
 
 

@@ -29,7 +29,7 @@ from activation_assets.generate import GenerateParams, generate_events
 from activation_assets.instance import ensure_dagster_home
 from activation_assets.jobs import asset_keys_by_grain
 from benchmarks import baselines
-from benchmarks.calibration import calibration_seconds
+from benchmarks.calibration import calibration_seconds, disk_mib_per_second
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
 from benchmarks.results_file import evaluate_targets, time_by_kind, time_split, write_results
@@ -77,7 +77,9 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     config = load_config(config_path)
     _start_fresh(home)
     calibration_before = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
-    say(f"    calibration workload {calibration_before:.2f} s (compare across runs for the machine's speed)")
+    disk_before = disk_mib_per_second(home, settings.probe_repeats)
+    say(f"    calibration workload {calibration_before:.2f} s, disk {disk_before} MiB/s "
+        "(compare across runs for the machine's speed)")
     dagster_home = ensure_dagster_home(home / "dagster_home")
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "ACTIVATION_CONFIG": str(config_path)}
     instance = dg.DagsterInstance.from_config(str(dagster_home))
@@ -121,6 +123,9 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     }
     daily_run["time_split"] = time_split(daily_run["seconds"], daily_run["steps"])
     say(f"    {daily_run['seconds']} s end to end, daily assets {daily_run['daily_asset_compute_seconds']} s")
+    seconds, _, steps = cli("daily_run_again", "materialize", "--start", str(next_day), "--end", str(next_day))
+    daily_run["repeat"] = {"seconds": round(seconds, 1), "time_split": time_split(seconds, _steps_table(steps))}
+    say(f"    the same run again, warm: {daily_run['repeat']['seconds']} s end to end")
 
     say(f"[{scale.name}] 4/6 the daily assets again at day {scale.early_day} and day {scale.late_day}")
     selection = " or ".join(f'key:"{key}"' for key in sorted(daily_keys))
@@ -169,9 +174,10 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     say(f"[{scale.name}] 6/6 writing results")
     calibration_after = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
     calibration = {"before": round(calibration_before, 2), "after": round(calibration_after, 2)}
+    disk = {"before": disk_before, "after": disk_mib_per_second(home, settings.probe_repeats)}
     results = {
         "scale": {"name": scale.name, "users": scale.users, "days": scale.days, "raw_rows": raw_rows},
-        "machine": {**_machine(measured_code), "calibration_seconds": calibration},
+        "machine": {**_machine(measured_code), "calibration_seconds": calibration, "disk_mib_per_second": disk},
         "duckdb_settings": config.duckdb_settings,
         "backfill": backfill,
         "daily_run": daily_run,

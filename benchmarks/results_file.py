@@ -84,6 +84,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         _split_sentence(time_split(daily["seconds"], daily["steps"])),
         "",
+        *_repeat_markdown(daily),
         *_steps_markdown(daily["steps"]),
         "",
         f"## (c) History independence: day {history['early_day']} and day {history['late_day']}",
@@ -231,15 +232,34 @@ def _kinds_markdown(steps: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def _repeat_markdown(daily: dict[str, Any]) -> list[str]:
+    repeat = daily.get("repeat")
+    if repeat is None:
+        return []
+    return [
+        f"The same command again at once, on a warm page cache: {repeat['seconds']} s end to end. "
+        + _split_sentence(repeat["time_split"]) + " The target is held to the first run, which follows the backfill "
+        "as a scheduled run follows the previous day's work.",
+        "",
+    ]
+
+
 def _calibration_markdown(machine: dict[str, Any]) -> list[str]:
     calibration = machine.get("calibration_seconds")
     if calibration is None:
         return []
+    disk = machine.get("disk_mib_per_second")
+    disk_sentence = (
+        f" The disk wrote and synced {disk['before']['write_and_sync']} MiB/s and read {disk['before']['cold_read']} "
+        f"MiB/s from outside the page cache before the runs, {disk['after']['write_and_sync']} and "
+        f"{disk['after']['cold_read']} MiB/s after them."
+        if disk else
+        " It measures the processor and memory, not the disk: for that, compare the naive recomputation (d), "
+        "which reads the whole warehouse."
+    )
     return [
         f"Machine speed: the fixed calibration workload (benchmarks/calibration.py) took {calibration['before']} s "
         f"before the runs and {calibration['after']} s after them. Compare it with another run's before crediting "
-        "or blaming the code for a difference: the same code runs slower when this figure is higher. It measures "
-        "the processor and memory, not the disk: for that, compare the naive recomputation (d), which reads the "
-        "whole warehouse.",
+        "or blaming the code for a difference: the same code runs slower when this figure is higher." + disk_sentence,
         "",
     ]

@@ -44,7 +44,10 @@ slots as (
         s.*,
         slot,
         unit(user_num, day_num, session_num, slot, 20) as draw,
-        unit(user_num, day_num, session_num, 6, 20) < case when day_num = arrival_day then 0.30 else 0.12 end as has_cart
+        buys_on_arrival and buyer and day_num = arrival_day and session_num = 0 as first_purchase,
+        first_purchase
+            or unit(user_num, day_num, session_num, 6, 20) < case when day_num = arrival_day then 0.30 else 0.12 end
+            as has_cart
     from sessions as s
     join range(9) as t(slot) on true
 ),
@@ -69,7 +72,7 @@ events as (
     where slot = 0
        or (slot between 1 and 5 and draw < 0.95 - 0.15 * slot)
        or (slot = 6 and has_cart)
-       or (slot = 7 and has_cart and draw < 0.45)
+       or (slot = 7 and buyer and has_cart and (draw < 0.45 or first_purchase))
        or (slot = 8 and draw < 0.05)
 ),
 
