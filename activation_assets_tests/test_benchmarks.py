@@ -18,11 +18,11 @@ from benchmarks.scales import TARGETS
 
 def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp_path, capsys):
     results_dir = tmp_path / "results"
-    assert main(["--users", "400", "--days", "36", "--work-dir", str(tmp_path / "work"),
+    assert main(["--users", "400", "--days", "14", "--work-dir", str(tmp_path / "work"),
                  "--results-dir", str(results_dir), "--memory-limit", "1GB", "--repeats", "1"]) == 0
 
     results = json.loads((results_dir / "custom.json").read_text())
-    assert results["scale"] == {"name": "custom", "users": 400, "days": 36, "raw_rows": results["scale"]["raw_rows"]}
+    assert results["scale"] == {"name": "custom", "users": 400, "days": 14, "raw_rows": results["scale"]["raw_rows"]}
     assert results["scale"]["raw_rows"] > 0
     assert results["duckdb_settings"]["memory_limit"] == "1GB"
     calibration = results["machine"]["calibration_seconds"]
@@ -37,7 +37,7 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     assert {"base__events", "activation__visit_first_last", "mart__dim_users", "base__events__checks"} <= set(steps)
     with duckdb.connect() as conn:
         backfilled_raw_rows = conn.execute(
-            "select count(*) from read_parquet(?, filename = true) where filename not like '%date=2025-02-06%'",
+            "select count(*) from read_parquet(?, filename = true) where filename not like '%date=2025-01-15%'",
             [str(tmp_path / "work" / "custom" / "raw" / "date=*" / "*.parquet")],
         ).fetchone()[0]
     assert steps["base__events"]["rows_out"] == backfilled_raw_rows  # kept + rejected
@@ -58,12 +58,12 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
         s["rows_out"] for name, s in steps.items() if name.endswith("_first_last"))
 
     daily = results["daily_run"]
-    assert daily["day"] == "2025-02-06"
+    assert daily["day"] == "2025-01-15"
     assert 0 < daily["daily_asset_compute_seconds"] < daily["seconds"]
     assert daily["rows_scanned"] > 0
 
     history = results["history"]
-    assert (history["early_day"], history["late_day"]) == (30, 36)
+    assert (history["early_day"], history["late_day"]) == (13, 14)
     assert all(not s["step"].endswith("_checks") for s in history["steps"])
     assert history["worst_ratio"] == max(s["ratio"] for s in history["steps"])
     assert all(s["early_rows_scanned"] > 0 and s["late_rows_scanned"] > 0 for s in history["steps"])
@@ -71,9 +71,9 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     with duckdb.connect(str(tmp_path / "work" / "custom" / "warehouse.duckdb"), read_only=True) as conn:
         known_users = {day: conn.execute("select count(*) from activation.visit_first_last where snapshot_date = ?",
                                          [dt.date(2025, 1, 1) + dt.timedelta(days=day - 1)]).fetchone()[0]
-                       for day in (30, 36)}
+                       for day in (13, 14)}
     first_last = probed["activation__visit_first_last"]
-    assert (first_last["early_rows_out"], first_last["late_rows_out"]) == (known_users[30], known_users[36])
+    assert (first_last["early_rows_out"], first_last["late_rows_out"]) == (known_users[13], known_users[14])
 
     naive = results["naive"]
     assert naive["same_rows_as_stored"], naive["disagreements"]
@@ -105,4 +105,4 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
         assert (f"- {target['target']}: " in missed) == (not target["met"])
     assert "one row per known user per day (FirstLast and daily status) took" in missed
     assert (f"History: the worst ratio is activation__visit_first_last's, {first_last['ratio']}, while the rows "
-            f"it wrote grew {known_users[36] / known_users[30]:.2f}× ({known_users[30]:,} → {known_users[36]:,}") in missed
+            f"it wrote grew {known_users[14] / known_users[13]:.2f}× ({known_users[13]:,} → {known_users[14]:,}") in missed

@@ -21,8 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="4GB", help="DuckDB memory_limit for the graph's connections")
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: one per core)")
     parser.add_argument("--temp-dir", type=Path, default=None, help="DuckDB temp_directory for spilling")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="runs of each history-probe day and of the calibration workload (the fastest is kept)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="runs of each history-probe day (the median is kept) and of the calibration "
+                             "workloads (the fastest is kept)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     if args.users or args.days:

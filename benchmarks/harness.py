@@ -50,10 +50,10 @@ class BenchSettings:
     memory_limit: str = "4GB"
     threads: int | None = None
     temp_directory: Path | None = None
-    # Each history probe and the calibration workload run this many times (the probes
-    # alternating days); the fastest time is kept (interference from the rest of the
-    # machine only ever adds time).
-    probe_repeats: int = 3
+    # Each history-probe day runs this many times, alternating days, and each step's median
+    # run is kept: a step of a second varies by a third from run to run here, in both
+    # directions. The calibration workloads run as often and keep their fastest run.
+    probe_repeats: int = 5
     progress: Callable[[str], None] = field(default=print)
 
 
@@ -136,7 +136,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
             _, _, steps = cli(f"day_{day_number}_{repeat + 1}", "materialize", "--start", str(day), "--end", str(day),
                               "--select", selection)
             probes[day_number].append({k: v for k, v in steps.items() if set(v.assets) & daily_keys})
-    history = _history_table(_fastest(probes[scale.early_day]), _fastest(probes[scale.late_day]), scale)
+    history = _history_table(_median(probes[scale.early_day]), _median(probes[scale.late_day]), scale)
     history["repeats"] = settings.probe_repeats
     say(f"    worst late/early ratio {history['worst_ratio']} ({history['worst_step']})")
 
@@ -232,9 +232,13 @@ def _steps_table(steps: dict[str, StepFigures]) -> list[dict[str, Any]]:
     ]
 
 
-def _fastest(repeats: list[dict[str, StepFigures]]) -> dict[str, StepFigures]:
-    """Per step, the repeat with the least wall time."""
-    return {key: min((r[key] for r in repeats if key in r), key=lambda f: f.seconds) for key in repeats[0]}
+def _median(repeats: list[dict[str, StepFigures]]) -> dict[str, StepFigures]:
+    """Per step, the repeat with the median wall time (the lower one of an even number)."""
+    def median_run(key: str) -> StepFigures:
+        runs = sorted((r[key] for r in repeats if key in r), key=lambda f: f.seconds)
+        return runs[(len(runs) - 1) // 2]
+
+    return {key: median_run(key) for key in repeats[0]}
 
 
 def _history_table(early: dict[str, StepFigures], late: dict[str, StepFigures], scale: Scale) -> dict[str, Any]:

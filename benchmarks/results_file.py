@@ -90,7 +90,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"## (c) History independence: day {history['early_day']} and day {history['late_day']}",
         "",
         f"Each day's daily assets re-run {history['repeats']} times, alternating days; "
-        "the fastest run of each step is shown. Rows out are the rows the step wrote: for the "
+        "each step's median run is shown. Rows out are the rows the step wrote: for the "
         "one-row-per-known-user tables they grow with the users known by that day, not with the days of history.",
         "",
         "| step | seconds, early | seconds, late | ratio | rows scanned, early | rows scanned, late | rows ratio "
