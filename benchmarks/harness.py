@@ -1,5 +1,6 @@
-"""One benchmark at one scale: generate, backfill, a next-day run, the history probe,
-the naive baseline and the floor; every figure goes to `results/<scale>.json` and `.md`.
+"""One benchmark at one scale: generate, backfill, a next-day run (and the same again,
+warm), the history probe, the naive baseline and the floor; every figure goes to
+`results/<scale>.json` and `.md`.
 
 The graph runs through the project's command line in a child process (as a user runs
 it), so its wall time and the memory of its whole process tree are what a user sees;

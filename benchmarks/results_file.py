@@ -237,7 +237,8 @@ def _repeat_markdown(daily: dict[str, Any]) -> list[str]:
     if repeat is None:
         return []
     return [
-        f"The same command again at once, on a warm page cache: {repeat['seconds']} s end to end. "
+        f"The same command again at once, on a warm page cache (it replaces the partitions the first run wrote): "
+        f"{repeat['seconds']} s end to end. "
         + _split_sentence(repeat["time_split"]) + " The target is held to the first run, which follows the backfill "
         "as a scheduled run follows the previous day's work.",
         "",
