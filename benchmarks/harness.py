@@ -277,10 +277,11 @@ def _machine(commit: str) -> dict[str, Any]:
 
 def _commit() -> str:
     """The code about to be measured: the checked-out commit, marked when the work tree
-    differs from it."""
+    differs from it (other than in the results a previous benchmark wrote)."""
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks/results")
+    return commit + (" with uncommitted changes" if changed else "")
