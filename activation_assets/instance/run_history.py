@@ -18,7 +18,6 @@ the instance, which is why the storage is chosen there and not in the storage se
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -54,7 +53,6 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, sa.Engine] = OrderedDict()
-        self._engines_lock = threading.Lock()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -74,24 +72,24 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 yield conn
 
     def _engine(self, shard: str) -> sa.Engine:
-        with self._engines_lock:
-            if shard in self._engines:
-                self._engines.move_to_end(shard)
-                return self._engines[shard]
-            engine = sa.create_engine(
-                self.conn_string_for_shard(shard),
-                poolclass=StaticPool,
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-            )
-            sa.event.listen(engine, "connect", _commit_without_waiting_for_disk)
-            self._engines[shard] = engine
-            run_shards = [s for s in self._engines if s != INDEX_SHARD_NAME]
-            for stale in run_shards[:-_OPEN_RUN_DATABASES]:
-                self._engines.pop(stale).dispose()
-            return engine
+        """The shard's open engine (called with `_db_lock` held)."""
+        if shard in self._engines:
+            self._engines.move_to_end(shard)
+            return self._engines[shard]
+        engine = sa.create_engine(
+            self.conn_string_for_shard(shard),
+            poolclass=StaticPool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
+        sa.event.listen(engine, "connect", _commit_without_waiting_for_disk)
+        self._engines[shard] = engine
+        run_shards = [s for s in self._engines if s != INDEX_SHARD_NAME]
+        for stale in run_shards[:-_OPEN_RUN_DATABASES]:
+            self._engines.pop(stale).dispose()
+        return engine
 
     def _close_databases(self, *, keep_index: bool) -> None:
-        with self._engines_lock:
+        with self._db_lock:
             for shard in [s for s in self._engines if not (keep_index and s == INDEX_SHARD_NAME)]:
                 self._engines.pop(shard).dispose()
 
