@@ -1,5 +1,11 @@
 """One asset job per partitioning (daily, weekly, monthly): the units that range runs,
-the command line and the schedule execute."""
+the command line and the schedule execute.
+
+The daily job is the whole day in one run: it observes the raw log first (so changed
+days show as stale), then every daily-partitioned asset, then rebuilds the funnel
+reports. Each run costs Dagster a second or so of its own (creating the run and its
+database, planning its materializations) before any step, so a day is one run.
+"""
 
 from __future__ import annotations
 
@@ -72,13 +78,25 @@ def build_mart_job(config: ActivationConfig) -> dg.UnresolvedAssetJobDefinition 
                                description="Rebuild the funnel reports from the first-activation facts.")
 
 
+def job_keys(config: ActivationConfig, grain: str) -> list[dg.AssetKey]:
+    """What the grain's job selects: its assets, and for the daily job the raw log's
+    observation before them and the funnel reports after them."""
+    keys = asset_keys_by_grain(config)[grain]
+    if grain != "daily":
+        return keys
+    return [RAW_EVENTS_KEY, *keys, *unpartitioned_keys(config)]
+
+
 def build_jobs(config: ActivationConfig) -> list[dg.UnresolvedAssetJobDefinition]:
     """A job for each grain in use, selecting every asset partitioned by that grain."""
+    descriptions = {
+        "daily": "The day: observe the raw log, every daily-partitioned asset, then rebuild the funnel reports.",
+    }
     return [
         dg.define_asset_job(
             job_name(grain),
-            selection=dg.AssetSelection.assets(*keys),
-            description=f"Every {grain}-partitioned asset of the activation layer.",
+            selection=dg.AssetSelection.assets(*job_keys(config, grain)),
+            description=descriptions.get(grain, f"Every {grain}-partitioned asset of the activation layer."),
         )
-        for grain, keys in asset_keys_by_grain(config).items()
+        for grain in asset_keys_by_grain(config)
     ]

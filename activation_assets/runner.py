@@ -1,9 +1,10 @@
 """Runs the graph over a date range through Dagster's own execution.
 
 Each partitioning is one job: the daily assets run as one run over the range, then the
-weekly and monthly assets over the periods whose last day falls in the range. The raw
-log is observed first, so that later changes to its files show as stale. Runs are
-recorded in the given instance, so they appear in the UI.
+weekly and monthly assets over the periods whose last day falls in the range. The daily
+run observes the raw log first, so that later changes to its files show as stale, and
+rebuilds the funnel reports last. Runs are recorded in the given instance, so they
+appear in the UI.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import duckdb
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.jobs import OBSERVE_RAW_JOB, asset_keys_by_grain, job_name, unpartitioned_keys
+from activation_assets.jobs import asset_keys_by_grain, job_name, unpartitioned_keys
+from activation_assets.tables import base_events
 from activation_assets.warehouse import shared_database_in_process
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -40,9 +42,13 @@ def plan_runs(
     end: dt.date,
     selected: set[dg.AssetKey] | None = None,
 ) -> list[PlannedRun]:
-    """One run per partitioning, covering the periods whose last day is in [start, end],
-    then one run rebuilding the (unpartitioned) funnel reports."""
+    """One run per partitioning, covering the periods whose last day is in [start, end].
+
+    The daily run also observes the raw log when it loads base.events, and rebuilds the
+    selected funnel reports; without a daily run they are rebuilt by a run of their own.
+    """
     runs = []
+    reports = tuple(k for k in unpartitioned_keys(config) if selected is None or k in selected)
     for grain_name, keys in asset_keys_by_grain(config).items():
         chosen = tuple(k for k in keys if selected is None or k in selected)
         partitions_def = Grain.of(grain_name, config).partitions_def
@@ -51,9 +57,12 @@ def plan_runs(
             for key in partitions_def.get_partition_keys()
             if start <= partitions_def.time_window_for_partition_key(key).end.date() - dt.timedelta(days=1) <= end
         )
-        if chosen and partition_keys:
-            runs.append(PlannedRun(grain_name, chosen, partition_keys))
-    reports = tuple(k for k in unpartitioned_keys(config) if selected is None or k in selected)
+        if not (chosen and partition_keys):
+            continue
+        if grain_name == "daily":
+            observed = (RAW_EVENTS_KEY,) if base_events().asset_key in chosen else ()
+            chosen, reports = observed + chosen + reports, ()
+        runs.append(PlannedRun(grain_name, chosen, partition_keys))
     if reports:
         runs.append(PlannedRun("mart", reports, ()))
     return runs
@@ -80,8 +89,8 @@ def execute_runs(
     instance: dg.DagsterInstance,
     progress: Callable[[str], None] = print,
 ) -> list[dg.ExecuteInProcessResult]:
-    """Execute planned runs in order, observing the raw log first when base is loaded;
-    stops at the first failed run. Their steps share one open warehouse."""
+    """Execute planned runs in order; stops at the first failed run. Their steps share
+    one open warehouse."""
     with shared_database_in_process():
         return _execute_in_order(defs, runs, instance, progress)
 
@@ -93,13 +102,6 @@ def _execute_in_order(
     progress: Callable[[str], None],
 ) -> list[dg.ExecuteInProcessResult]:
     results = []
-    if any(RAW_EVENTS_KEY in defs.resolve_asset_graph().get(k).parent_keys for run in runs for k in run.asset_keys):
-        observed = defs.resolve_job_def(OBSERVE_RAW_JOB).execute_in_process(
-            instance=instance, run_config=_INFO_LOGS, raise_on_error=False)
-        progress(f"observed the raw log: run {observed.run_id} {'succeeded' if observed.success else 'FAILED'}")
-        results.append(observed)
-        if not observed.success:
-            return results
     for run in runs:
         if run.partition_keys:
             span = f"{len(run.partition_keys)} partitions ({run.partition_keys[0]} … {run.partition_keys[-1]})"

@@ -1,9 +1,10 @@
 """Scheduled runs, in the reporting timezone.
 
-Each morning the raw log is observed, then the daily job materializes yesterday's partitions of the whole graph; an
-hour later, on the first day of a week or month, the weekly or monthly job computes the
-period that has just ended. All three carry one tag that the shipped instance settings
-limit to one run at a time, so a period never starts while its last day still runs.
+Each morning the daily job observes the raw log, materializes yesterday's partitions of
+the whole graph and rebuilds the funnel reports, in one run; an hour later, on the first
+day of a week or month, the weekly or monthly job computes the period that has just
+ended. All three carry one tag that the shipped instance settings limit to one run at a
+time, so a period never starts while its last day still runs.
 """
 
 from __future__ import annotations
@@ -19,28 +20,10 @@ def schedule_name(grain: str) -> str:
     return f"{grain}_assets_schedule"
 
 
-def build_schedules(
-    jobs: list[dg.UnresolvedAssetJobDefinition],
-    observation_job: dg.UnresolvedAssetJobDefinition,
-    mart_job: dg.UnresolvedAssetJobDefinition | None,
-    timezone: str,
-) -> list[dg.ScheduleDefinition]:
-    """One schedule per grain job, each requesting the partition that closed last, a
-    raw-log observation just before the daily run and the funnel reports after it."""
-    unpartitioned = [(observation_job, 15, "Observes the raw log before the daily run, so changed days show as stale.")]
-    if mart_job:
-        unpartitioned.append((mart_job, 45, "Rebuilds the funnel reports after the daily run."))
-    schedules = [
-        dg.ScheduleDefinition(
-            name=f"{job.name}_schedule",
-            job=job,
-            cron_schedule=f"{minute} {_START_HOUR['daily']} * * *",
-            execution_timezone=timezone,
-            tags={CHAIN_TAG: "scheduled"},
-            description=description,
-        )
-        for job, minute, description in unpartitioned
-    ]
+def build_schedules(jobs: list[dg.UnresolvedAssetJobDefinition]) -> list[dg.ScheduleDefinition]:
+    """One schedule per grain job, each requesting the partition that closed last (the
+    daily job's run also observes the raw log and rebuilds the funnel reports)."""
+    schedules = []
     for job in jobs:
         grain = job.name.removesuffix("_assets")
         schedules.append(

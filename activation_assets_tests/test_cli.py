@@ -17,7 +17,7 @@ def test_generate_materialize_report_records_runs_in_the_persistent_instance(tmp
     assert (home / "dagster.yaml").is_file()
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
-        assert sorted(r.job_name for r in runs) == ["daily_assets", "monthly_assets", "observe_raw_events", "weekly_assets"]
+        assert sorted(r.job_name for r in runs) == ["daily_assets", "monthly_assets", "weekly_assets"]
         assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
     assert read_rows(config, "activation.visit_active_users_monthly", ["period_start"], "1") == [("2025-01-01",)]
     capsys.readouterr()
@@ -35,9 +35,12 @@ def test_materialize_with_a_selection_runs_only_those_assets(tmp_path, monkeypat
     assert main([*cfg, "materialize", "--start", "2025-01-01", "--end", "2025-01-03",
                  "--select", 'key:"base/events"']) == 0
     with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
-        run, observation = instance.get_runs()  # newest first
-        assert observation.job_name == "observe_raw_events"
-        assert run.asset_selection == {dg.AssetKey(["base", "events"]), dg.AssetKey(["base", "events_rejected"])}
+        (run,) = instance.get_runs()
+        assert run.asset_selection == {dg.AssetKey(["raw", "events"]), dg.AssetKey(["base", "events"]),
+                                       dg.AssetKey(["base", "events_rejected"])}
+        observed = instance.fetch_observations(dg.AssetRecordsFilter(asset_key=dg.AssetKey(["raw", "events"])), limit=10)
+        assert {r.partition_key for r in observed.records} == {"2025-01-01", "2025-01-02", "2025-01-03"}
+        assert {r.run_id for r in observed.records} == {run.run_id}
 
 
 def test_bad_arguments_are_reported_not_raised(tmp_path, capsys):

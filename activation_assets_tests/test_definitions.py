@@ -36,8 +36,7 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     assert {job.name for job in loaded.jobs} == {
         "daily_assets", "weekly_assets", "monthly_assets", "observe_raw_events", "mart_assets"}
     assert {s.name for s in loaded.schedules} == {
-        "observe_raw_events_schedule", "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule",
-        "mart_assets_schedule"}
+        "daily_assets_schedule", "weekly_assets_schedule", "monthly_assets_schedule"}
 
 
 def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
