@@ -13,7 +13,12 @@ with placed as (
             and epoch_us(event_ts) < (folder_date - date '1970-01-01' + 1) * 86400000000,
             false
         ) as is_on_folder_date,
-        timezone($timezone, event_ts) as event_datetime
+        -- In UTC the wall-clock time has the instant's microseconds (no time-zone
+        -- library call per row); elsewhere it is converted.
+        case
+            when $timezone = 'UTC' then make_timestamp(epoch_us(event_ts))
+            else timezone($timezone, event_ts)
+        end as event_datetime
     from raw_events
 ),
 
