@@ -98,7 +98,9 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
         build_table_checks(table=fact_table(fact.name), grain=daily, rules=[]),
         build_table_checks(table=first_last_table(fact.name), grain=daily, rules=[
             rule("first_last_dates_are_ordered", "first_date ≤ last_date ≤ snapshot_date; active_days in range."),
-            rule("first_last_never_loses_users", "A snapshot has at least the users of the day before."),
+            rule("first_last_keeps_every_user_once",
+                 "A snapshot lists the users of the day before and the users first seen that day, each once "
+                 "(which is the uniqueness of (snapshot_date, user_id)).", proves_uniqueness=True),
             rule("first_last_active_users_have_last_date_today", "Users active on D have last_date = D."),
             rule("first_last_new_users_are_first_seen_today",
                  "Users with first_date = D are exactly the users active on D and unknown on D−1."),

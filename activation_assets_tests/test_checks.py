@@ -28,10 +28,13 @@ CORRUPTIONS = [
     # fact.visit is a view of base.events: a duplicate in base shows in the fact too
     ("fact.visit", "unique_event_date_event", "insert into base.events select * from base.events limit 1"),
     ("activation.visit_first_last", "first_last_dates_are_ordered", "update activation.visit_first_last set first_date = last_date + 1 where snapshot_date = '2024-03-01'"),
-    ("activation.visit_first_last", "first_last_never_loses_users", "delete from activation.visit_first_last where snapshot_date = '2024-03-05' and last_date < snapshot_date"),
+    ("activation.visit_first_last", "first_last_keeps_every_user_once", "delete from activation.visit_first_last where snapshot_date = '2024-03-05' and last_date < snapshot_date"),
     ("activation.visit_first_last", "first_last_active_users_have_last_date_today", "update activation.visit_first_last set last_date = last_date - 1 where snapshot_date = last_date and snapshot_date = '2024-03-02'"),
     ("activation.visit_first_last", "first_last_new_users_are_first_seen_today", "update activation.visit_first_last set first_date = snapshot_date where snapshot_date = '2024-03-10' and first_date < snapshot_date"),
-    ("activation.visit_first_last", "unique_snapshot_date_user", "insert into activation.visit_first_last select * from activation.visit_first_last limit 1"),
+    # A repeated user: the snapshot's uniqueness is proven by first_last_keeps_every_user_once.
+    ("activation.visit_first_last", "first_last_keeps_every_user_once", "insert into activation.visit_first_last select * from activation.visit_first_last limit 1"),
+    # A user repeated in place of another known one: the row count is right, only the hashes tell.
+    ("activation.visit_first_last", "first_last_keeps_every_user_once", "update activation.visit_first_last set user_id = (select max(user_id) from activation.visit_first_last where snapshot_date = '2024-03-06' and first_date < snapshot_date) where snapshot_date = '2024-03-06' and user_id = (select min(user_id) from activation.visit_first_last where snapshot_date = '2024-03-06' and first_date < snapshot_date)"),
     ("activation.visit_activation_weekly", "states_sum_to_active_users", "delete from activation.visit_activation_weekly where user_id = (select min(user_id) from activation.visit_activation_weekly)"),
     ("activation.visit_activation_weekly", "not_null_keys", "update activation.visit_activation_weekly set state = null where user_id = (select min(user_id) from activation.visit_activation_weekly)"),
     ("activation.visit_activation_status_monthly", "every_known_user_once", "delete from activation.visit_activation_status_monthly where status = 'inactive'"),
