@@ -3,7 +3,8 @@
 -- A user's status before P follows from those alone (active then, else inactive once
 -- known), and so does the inactivity count (periods since the last active day); only
 -- the run of active periods needs the previous period's status, and only for the
--- users retained in P, so the per-user joins all have a small side.
+-- users retained in P, so the per-user joins all have a small side, and the known
+-- users are joined once.
 -- Uses the grain macros periods_between / inactivity_bucket.
 -- Params: $period_start, $period_end (exclusive), $previous_period_start, $is_first_period.
 with known_users as (
@@ -34,23 +35,35 @@ previous_runs as (
     where s.period_start = $previous_period_start and not $is_first_period
 ),
 
+touched as (
+    -- The users active in P or in prev(P): every other known user is inactive in both.
+    -- Combined first, so the known users are joined once, to this small side.
+    select
+        coalesce(a.user_id, b.user_id) as user_id,
+        a.state,
+        a.return_interval,
+        b.state as previous_state,
+        r.consecutive_active_periods as previous_run
+    from active_in_period as a
+    full outer join active_in_previous_period as b on b.user_id = a.user_id
+    left join previous_runs as r on r.user_id = a.user_id
+),
+
 statuses as (
     select
         k.user_id,
         k.first_date,
         k.last_date,
-        a.user_id is not null as is_active,
-        coalesce(a.state, 'inactive') as status,
+        t.state is not null as is_active,
+        coalesce(t.state, 'inactive') as status,
         case
-            when b.user_id is not null then b.state
+            when t.previous_state is not null then t.previous_state
             when k.first_date < $period_start then case when $is_first_period then 'new' else 'inactive' end
         end as previous_status,
-        a.return_interval,
-        case when $is_first_period then 1 else r.consecutive_active_periods end as previous_run
+        t.return_interval,
+        case when $is_first_period then 1 else t.previous_run end as previous_run
     from known_users as k
-    left join active_in_period as a using (user_id)
-    left join active_in_previous_period as b using (user_id)
-    left join previous_runs as r using (user_id)
+    left join touched as t using (user_id)
 )
 
 select
@@ -58,7 +71,11 @@ select
     user_id,
     status,
     previous_status,
-    coalesce(previous_status, 'none') || '_to_' || status as transition,
+    case
+        -- Most rows: a constant, not a string built per row.
+        when status = 'inactive' and previous_status = 'inactive' then 'inactive_to_inactive'
+        else coalesce(previous_status, 'none') || '_to_' || status
+    end as transition,
     case
         when not is_active then 0
         when status = 'retained' then previous_run + 1
