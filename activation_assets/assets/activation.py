@@ -131,7 +131,6 @@ def build_activation_grain_asset(
             grain=grain,
             deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(first_last.asset_key)),
             writes=lambda conn, windows: [TableWrite(table, sql, {
-                "period_starts": [w.start for w in windows],
                 "range_end": windows[-1].end,
                 "first_snapshot": windows[0].start - _ONE_DAY,
                 "last_snapshot": windows[-1].start - _ONE_DAY,

@@ -2,29 +2,33 @@
 -- FirstLast snapshot of the day before each period starts. The periods are independent
 -- of each other, so several consecutive ones are written by one statement.
 -- Uses the grain macros period_start / periods_between.
--- Params: $period_starts (consecutive periods), $range_end (the end of the last one,
--- exclusive), $first_snapshot and $last_snapshot (the days before the first and the last
--- period start: they bound the snapshot scan to the snapshots read).
-with periods as (
-    select unnest(cast($period_starts as date[])) as period_start
+-- Params: $range_end (the end of the last period, exclusive), $first_snapshot and
+-- $last_snapshot (the days before the first and the last period start: they bound the
+-- scans to the days and snapshots read).
+with active_days as (
+    select distinct event_date, user_id
+    from fact.{fact}
+    where event_date >= $first_snapshot + 1 and event_date < $range_end
 ),
 
 period_activity as (
+    -- Grouped from the distinct (day, user) pairs: cheaper than a distinct count.
     select
         period_start(event_date) as period_start,
         user_id,
-        count(distinct event_date) as active_days,
+        count(*) as active_days,
         min(event_date) as first_day_in_period
-    from fact.{fact}
-    where event_date >= $first_snapshot + 1 and event_date < $range_end
+    from active_days
     group by all
 ),
 
 known_before as (
-    select snapshot_date + 1 as period_start, user_id, first_date, last_date
-    from activation.{fact}_first_last
-    where snapshot_date between $first_snapshot and $last_snapshot
-      and snapshot_date + 1 in (select period_start from periods)
+    -- The period's active users in the snapshot of the day before it starts: the
+    -- semi join builds on the active users and probes the snapshots, never the reverse.
+    select k.snapshot_date + 1 as period_start, k.user_id, k.first_date, k.last_date
+    from activation.{fact}_first_last as k
+    semi join period_activity as a on a.period_start = k.snapshot_date + 1 and a.user_id = k.user_id
+    where k.snapshot_date between $first_snapshot and $last_snapshot
 )
 
 select
