@@ -51,6 +51,7 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
         # wall time = DuckDB + rest of the steps + outside the steps
         split = run["time_split"]
         assert sum(split.values()) == pytest.approx(run["seconds"], abs=0.2)
+        assert 0 <= run["closing_seconds"] <= split["outside_steps"] + 0.1  # reported by the command itself
     for run in (backfill, results["daily_run"]):
         assert run["time_split"]["inside_duckdb"] == pytest.approx(
             sum(s["duckdb_seconds"] for s in run["steps"]), abs=0.05)
@@ -88,7 +89,8 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
     for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## Targets", "| kind of step |",
                     "is DuckDB executing the statements", f"took {calibration['before']} s before the runs",
                     f"The disk wrote and synced {disk['before']['write_and_sync']} MiB/s",
-                    f"the first run wrote): {daily['repeat']['seconds']} s end to end"):
+                    f"the first run wrote): {daily['repeat']['seconds']} s end to end",
+                    f"{daily['closing_seconds']} s of it closing the warehouse"):
         assert heading in markdown
     printed = capsys.readouterr().out
     for target in results["targets"]:

@@ -69,7 +69,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         "Where the time goes:",
         "",
-        _split_sentence(time_split(backfill["seconds"], backfill["steps"])),
+        _split_sentence(time_split(backfill["seconds"], backfill["steps"]), backfill.get("closing_seconds")),
         "",
         *_kinds_markdown(backfill["steps"]),
         "",
@@ -82,7 +82,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"(of which {daily['daily_asset_duckdb_seconds']} s inside DuckDB); "
         f"{daily['rows_scanned']:,} rows scanned by all of its queries.",
         "",
-        _split_sentence(time_split(daily["seconds"], daily["steps"])),
+        _split_sentence(time_split(daily["seconds"], daily["steps"]), daily.get("closing_seconds")),
         "",
         *_repeat_markdown(daily),
         *_steps_markdown(daily["steps"]),
@@ -190,14 +190,19 @@ def time_split(wall_seconds: float, steps: list[dict[str, Any]]) -> dict[str, fl
     }
 
 
-def _split_sentence(split: dict[str, float]) -> str:
+def _split_sentence(split: dict[str, float], closing_seconds: float | None = None) -> str:
+    """The wall-time split in words; `closing_seconds`, when the command reported it, is
+    the part of the time outside the steps spent closing the warehouse (DuckDB writing its
+    log into the database file, a cost that grows with the size of the file)."""
     total = sum(split.values()) or 1.0
+    closing = (f"; {closing_seconds} s of it closing the warehouse, when DuckDB writes its log into the file"
+               if closing_seconds is not None else "")
     return (f"Of the wall time, {split['inside_duckdb']} s ({split['inside_duckdb'] / total:.0%}) is DuckDB executing "
             f"the statements, {split['in_steps_outside_duckdb']} s "
             f"({split['in_steps_outside_duckdb'] / total:.0%}) is the steps' time outside DuckDB (Dagster's events, "
             f"one materialization per asset per partition, and the Python around the statements), and "
             f"{split['outside_steps']} s ({split['outside_steps'] / total:.0%}) is outside any step (process start, "
-            "loading the definitions, planning and recording the runs).")
+            f"loading the definitions, planning and recording the runs{closing}).")
 
 
 def _per_user_day_share(steps: list[dict[str, Any]]) -> str:
@@ -239,7 +244,7 @@ def _repeat_markdown(daily: dict[str, Any]) -> list[str]:
     return [
         f"The same command again at once, on a warm page cache (it replaces the partitions the first run wrote): "
         f"{repeat['seconds']} s end to end. "
-        + _split_sentence(repeat["time_split"]) + " The target is held to the first run, which follows the backfill "
+        + _split_sentence(repeat["time_split"], repeat.get("closing_seconds")) + " The target is held to the first run, which follows the backfill "
         "as a scheduled run follows the previous day's work.",
         "",
     ]
