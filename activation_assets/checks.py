@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from activation_assets.assets.fact import fact_event_filter
 from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of, worth_reporting
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
@@ -95,7 +96,14 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
                          proves_uniqueness=proves_uniqueness)
 
     checks = [
-        build_table_checks(table=fact_table(fact.name), grain=daily, rules=[]),
+        build_table_checks(table=fact_table(fact.name), grain=daily, rules=[
+            CheckRule("fact_rows_are_base_events_that_count",
+                      "The partition's rows are exactly the day's base events that count for the fact (which, "
+                      "base.events being unique, is the uniqueness of (event_date, event_id)).",
+                      load_sql("checks/fact_rows_are_base_events_that_count", fact=fact.name,
+                               event_filter=fact_event_filter(fact)),
+                      proves_uniqueness=True),
+        ]),
         build_table_checks(table=first_last_table(fact.name), grain=daily, rules=[
             rule("first_last_dates_are_ordered", "first_date ≤ last_date ≤ snapshot_date; active_days in range."),
             rule("first_last_keeps_every_user_once",

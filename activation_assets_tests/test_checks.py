@@ -25,8 +25,9 @@ CORRUPTIONS = [
     ("base.events", "not_null_keys", "update base.events set user_id = null where event_id = (select min(event_id) from base.events)"),
     ("base.events", "rows_read_equal_kept_plus_rejected", "delete from base.events where event_id = (select min(event_id) from base.events)"),
     ("base.events_rejected", "not_null_keys", "update base.events_rejected set reject_reason = null"),
-    # fact.visit is a view of base.events: a duplicate in base shows in the fact too
-    ("fact.visit", "unique_event_date_event", "insert into base.events select * from base.events limit 1"),
+    # fact.visit is a view of base.events: its uniqueness is base's, once its rows are base's rows.
+    ("fact.visit", "fact_rows_are_base_events_that_count", "create or replace view fact.visit as select user_id, event_date, event_datetime, event_name, event_id from base.events union all (select user_id, event_date, event_datetime, event_name, event_id from base.events limit 1)"),
+    ("fact.purchase", "fact_rows_are_base_events_that_count", "create or replace view fact.purchase as select user_id, event_date, event_datetime, event_name, event_id from base.events where event_name in ('purchase', 'add_to_cart')"),
     ("activation.visit_first_last", "first_last_dates_are_ordered", "update activation.visit_first_last set first_date = last_date + 1 where snapshot_date = '2024-03-01'"),
     ("activation.visit_first_last", "first_last_keeps_every_user_once", "delete from activation.visit_first_last where snapshot_date = '2024-03-05' and last_date < snapshot_date"),
     ("activation.visit_first_last", "first_last_active_users_have_last_date_today", "update activation.visit_first_last set last_date = last_date - 1 where snapshot_date = last_date and snapshot_date = '2024-03-02'"),

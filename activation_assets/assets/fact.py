@@ -18,15 +18,19 @@ where event_date = $partition_start
 """
 
 
+def fact_event_filter(fact: FactSpec) -> str:
+    """The condition on base.events of the events that count for the fact."""
+    if fact.event_names is None:
+        return "true"
+    return f"event_name in ({', '.join(map(sql_literal, fact.event_names))})"
+
+
 def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDefinition:
     """fact.<fact>, daily: the day's base events whose name counts for the fact."""
     table = fact_table(fact.name)
     events = base_events()
-    event_names = list(fact.event_names) if fact.event_names is not None else None
-    counted = "every event" if event_names is None else "events " + ", ".join(event_names)
-
-    event_filter = "true" if event_names is None else f"event_name in ({', '.join(map(sql_literal, event_names))})"
-    view_sql = load_sql("fact/fact", event_filter=event_filter)
+    counted = "every event" if fact.event_names is None else "events " + ", ".join(fact.event_names)
+    view_sql = load_sql("fact/fact", event_filter=fact_event_filter(fact))
 
     def writes(conn, windows: list[Window]) -> list[TableWrite]:
         return [TableWrite(table, view_sql, as_view=True)]
