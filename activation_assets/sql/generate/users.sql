@@ -1,9 +1,10 @@
 -- Synthetic users: arrival day, how engaged they start, how fast that decays, how much
 -- more they use the product at weekends, a typical hour, and first-touch context.
 -- Profile 'growth': more users arrive later and engagement decays, as a product grows.
--- Profile 'steady': most users arrive in the first two weeks, the rest evenly, and each
--- keeps a constant daily rate, so every later day has about the same users and volume
--- (benchmarks compare days that differ only in how much history precedes them). Its
+-- Profile 'steady': 97% of the users arrive in the first two weeks, the rest evenly (new
+-- users every day, few enough that the users known at day 30 and day 360 differ by 3%),
+-- and each keeps a constant daily rate, so every later day has about the same users and
+-- volume (benchmarks compare days that differ only in how much history precedes them). Its
 -- buyers, a fixed third of the users, make their first purchase on the day they arrive,
 -- and only they purchase: the purchasers known by a day grow only with arrivals, like
 -- the visitors, instead of accumulating over the year.
@@ -14,7 +15,7 @@ select
     'u' || lpad(cast(user_num as varchar), 8, '0') as user_id,
     cast(floor(case
         when $profile = 'growth' then $days * sqrt(unit(user_num, 1))
-        when unit(user_num, 1) < 0.85 then least(14, $days) * unit(user_num, 14)
+        when unit(user_num, 1) < 0.97 then least(14, $days) * unit(user_num, 14)
         else $days * unit(user_num, 14)
     end) as integer) as arrival_day,
     case when $profile = 'growth' then 0.2 + 0.65 * pow(unit(user_num, 2), 2)
