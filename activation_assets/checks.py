@@ -174,7 +174,10 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
     ) -> Iterator[dg.AssetCheckResult]:
         op_context = context.op_execution_context
-        partitioned = op_context.has_partition_key or op_context.has_partition_key_range
+        # A table without partitions (a funnel report) is checked once, also when its
+        # checks run in the daily job's partitioned run.
+        partitioned = bool(table.partition_column) and (
+            op_context.has_partition_key or op_context.has_partition_key_range)
         keys = op_context.partition_keys if partitioned else None
         with warehouse_connection(duckdb) as conn:
             grain.install_macros(conn)

@@ -90,6 +90,22 @@ def test_late_data_moving_a_first_occurrence_earlier_leaves_no_duplicate(tmp_pat
     assert funnel[0] == ("2025-01-01", 3, 2)  # u2 now converts on both steps
 
 
+def test_the_funnel_reports_are_checked_once_by_the_daily_run_that_rebuilds_them(tmp_path):
+    import dagster as dg
+
+    from activation_assets.definitions import build_definitions
+    from activation_assets.runner import execute_runs, plan_runs
+
+    write_raw_log(tmp_path / "raw", LOG)
+    config = write_config(tmp_path, funnels=FUNNEL, facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
+    (run,) = execute_runs(build_definitions(config), plan_runs(config, dt.date(2025, 1, 1), END),
+                          dg.DagsterInstance.ephemeral(), progress=lambda _: None)
+    funnel_checks = [e for e in run.get_asset_check_evaluations() if "funnel" in e.asset_key.to_user_string()]
+    assert funnel_checks and all(e.passed for e in funnel_checks)
+    # the whole report once, not once per day of the run
+    assert {e.metadata["partitions_checked"].value for e in funnel_checks} == {0}
+
+
 def test_report_prints_the_last_mature_cohorts_of_each_funnel(tmp_path):
     from activation_assets.report import render_report
 
