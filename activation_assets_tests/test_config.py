@@ -32,22 +32,22 @@ def test_defaults_apply_when_optional_keys_are_absent(tmp_path):
     assert config.facts[0].grains == ("daily", "weekly", "monthly")
     assert config.inactivity_buckets["monthly"] == (1, 2, 4, 7, 13)
     assert config.source_path == str(tmp_path / "raw")
-    assert config.duckdb_settings == {"checkpoint_threshold": "512MB"}
+    assert config.duckdb_settings == {"checkpoint_threshold": "512MB", "max_vacuum_tasks": 0}
 
 
 def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
     config = write_config(tmp_path, warehouse={"path": "w.duckdb", "memory_limit": "1GiB", "threads": 1,
                                                "temp_directory": "spill", "checkpoint_threshold": "64MB"})
     assert config.duckdb_settings == {"memory_limit": "1GiB", "threads": 1, "temp_directory": str(tmp_path / "spill"),
-                                      "checkpoint_threshold": "64MB"}
+                                      "checkpoint_threshold": "64MB", "max_vacuum_tasks": 0}
     resource = build_definitions(config).resources["duckdb"]
     with resource.get_connection() as conn:
         settings = dict(conn.execute(
             "select name, value from duckdb_settings() "
-            "where name in ('memory_limit', 'threads', 'temp_directory', 'checkpoint_threshold')"
+            "where name in ('memory_limit', 'threads', 'temp_directory', 'checkpoint_threshold', 'max_vacuum_tasks')"
         ).fetchall())
     assert settings == {"memory_limit": "1.0 GiB", "threads": "1", "temp_directory": str(tmp_path / "spill"),
-                        "checkpoint_threshold": "61.0 MiB"}
+                        "checkpoint_threshold": "61.0 MiB", "max_vacuum_tasks": "0"}
 
 
 @pytest.mark.parametrize(
