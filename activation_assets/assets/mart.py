@@ -64,9 +64,9 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
     )
 
 
-def funnel_sql(funnel: FunnelSpec, *, by_segment: bool) -> str:
-    """The funnel's report: one CTE and one count per step (step counts come from config),
-    by cohort date, and by segment too when asked."""
+def funnel_reach_sql(funnel: FunnelSpec) -> str:
+    """Who of each cohort reached which step: one CTE and one flag per step (the steps
+    come from config)."""
     steps = range(1, len(funnel.steps) + 1)
     step_ctes = "".join(
         f""",
@@ -79,8 +79,18 @@ step_{k} as (
 )"""
         for k in steps
     )
-    step_joins = "\n".join(f"left join step_{k} as s{k} on s{k}.user_id = c.user_id" for k in steps)
-    step_counts = "".join(f",\n        count(s{k}.user_id) as step_{k}_users" for k in steps)
+    return load_sql(
+        "mart/funnel_reach", step_ctes=step_ctes,
+        reached_columns="".join(f", s{k}.user_id is not null as reached_{k}" for k in steps),
+        step_joins="\n".join(f"left join step_{k} as s{k} on s{k}.user_id = c.user_id" for k in steps),
+    )
+
+
+def funnel_sql(funnel: FunnelSpec, *, by_segment: bool) -> str:
+    """The funnel's report from temp table funnel_reach: one count per step, by cohort
+    date, and by segment too when asked."""
+    steps = range(1, len(funnel.steps) + 1)
+    step_counts = "".join(f",\n        count(*) filter (where r.reached_{k}) as step_{k}_users" for k in steps)
     step_rates = "".join(
         f",\n    step_{k}_users,\n    step_{k}_users / cohort_users as step_{k}_rate,"
         f"\n    step_{k}_users / nullif({'cohort_users' if k == 1 else f'step_{k - 1}_users'}, 0)"
@@ -88,15 +98,16 @@ step_{k} as (
         for k in steps
     )
     return load_sql(
-        "mart/funnel", step_ctes=step_ctes, step_joins=step_joins, step_counts=step_counts, step_rates=step_rates,
+        "mart/funnel", step_counts=step_counts, step_rates=step_rates,
         segment_columns=",\n        g.segment, g.segment_value" if by_segment else "",
-        segment_join="\njoin funnel_user_segments as g on g.user_id = c.user_id" if by_segment else "",
+        segment_join="\njoin funnel_user_segments as g on g.user_id = r.user_id" if by_segment else "",
         segment_output=", segment, segment_value" if by_segment else "",
     )
 
 
-def funnel_params(funnel: FunnelSpec) -> dict[str, object]:
-    params: dict[str, object] = {"longest_window": max(s.window_days for s in funnel.steps)}
+def funnel_step_params(funnel: FunnelSpec) -> dict[str, object]:
+    """Each step's event and window, the parameters of funnel_reach_sql."""
+    params: dict[str, object] = {}
     for k, step in enumerate(funnel.steps, start=1):
         params[f"event_{k}"] = step.event_name
         params[f"window_{k}"] = step.window_days
@@ -131,7 +142,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
     segmented = funnel_table(funnel.name, len(funnel.steps), by_segment=True)
     frozen = f"meta.funnel_{funnel.name}_frozen_segments"
     steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)
-    params = funnel_params(funnel)
+    longest_window = max(s.window_days for s in funnel.steps)
     specs = [
         dg.AssetSpec(
             key=table.asset_key,
@@ -155,7 +166,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
             ).fetchone() or (None, None)
             mature_through = conn.execute(
                 "select max(partition_start) - cast(? as integer) + 1 from meta.partition_loads "
-                "where table_name = 'mart.fact_first_activation_events'", [params["longest_window"]]).fetchone()[0]
+                "where table_name = 'mart.fact_first_activation_events'", [longest_window]).fetchone()[0]
             conn.execute("begin transaction")
             try:
                 conn.execute("create or replace temp table funnel_open_users as " + load_sql("mart/funnel_open_users"),
@@ -169,15 +180,19 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
                         "select $funnel, greatest($mature_through, coalesce($frozen_through, $mature_through)), now()",
                         {"funnel": funnel.name, "mature_through": mature_through, "frozen_through": frozen_through})
                 conn.execute(
-                    "create or replace temp table funnel_user_segments as "
-                    f"select * from {frozen} union all select s.* from current_user_segments as s "
-                    "join funnel_open_users as o using (user_id) "
+                    "create or replace temp table immature_user_segments as "
+                    "select s.* from current_user_segments as s join funnel_open_users as o using (user_id) "
                     "where cast($mature_through as date) is null or o.cohort_date > $mature_through",
                     {"mature_through": mature_through},
                 )
+                # A view: the frozen segments, millions of rows, are read where counted, not copied.
+                conn.execute(f"create or replace temp view funnel_user_segments as select * from {frozen} "
+                             "union all select * from immature_user_segments")
+                conn.execute("create or replace temp table funnel_reach as " + funnel_reach_sql(funnel),
+                             funnel_step_params(funnel))
                 for table, by_segment in ((overall, False), (segmented, True)):
                     conn.execute(f"create or replace table {table.qualified_name} as "
-                                 + funnel_sql(funnel, by_segment=by_segment), params)
+                                 + funnel_sql(funnel, by_segment=by_segment), {"longest_window": longest_window})
                 conn.execute("commit")
             except BaseException:
                 conn.execute("rollback")
