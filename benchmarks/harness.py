@@ -1,6 +1,6 @@
 """One benchmark at one scale: generate, backfill, a next-day run (and the same again,
-warm), the history probe, the naive baseline and the floor; every figure goes to
-`results/<scale>.json` and `.md`.
+warm), the history probe, the naive baseline, the floor and the writing floor; every
+figure goes to `results/<scale>.json` and `.md`.
 
 The graph runs through the project's command line in a child process (as a user runs
 it), so its wall time and the memory of its whole process tree are what a user sees;
@@ -36,6 +36,7 @@ from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
 from benchmarks.results_file import evaluate_targets, time_by_kind, time_split, write_results
 from benchmarks.scales import Scale
+from benchmarks.write_floor import write_floor
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "activation.yaml"
@@ -182,6 +183,11 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "daily_rows_ratio": round(sum(s.rows_scanned for s in daily_steps.values()) / max(floor.rows_scanned, 1), 1),
     }
 
+    say(f"    writing the backfill's rows alone, table by table (the writing floor)")
+    written = write_floor(config, home / "write_floor.duckdb", through=last_day)
+    written["share_of_backfill"] = round(written["seconds"] / backfill["seconds"], 3)
+    say(f"    writing floor {written['minutes']} min ({written['share_of_backfill']:.0%} of the backfill)")
+
     say(f"[{scale.name}] 6/6 writing results")
     calibration_after = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
     calibration = {"before": round(calibration_before, 2), "after": round(calibration_after, 2)}
@@ -195,6 +201,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "history": history,
         "naive": naive_figures,
         "floor": floor_figures,
+        "write_floor": written,
     }
     results["targets"] = evaluate_targets(results)
     write_results(results, settings.results_dir, scale.name)
