@@ -183,7 +183,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "daily_rows_ratio": round(sum(s.rows_scanned for s in daily_steps.values()) / max(floor.rows_scanned, 1), 1),
     }
 
-    say(f"    writing the backfill's rows alone, table by table (the writing floor)")
+    say("    writing the backfill's rows alone, table by table (the writing floor)")
     written = write_floor(config, home / "write_floor.duckdb", through=last_day)
     written["share_of_backfill"] = round(written["seconds"] / backfill["seconds"], 3)
     say(f"    writing floor {written['minutes']} min ({written['share_of_backfill']:.0%} of the backfill)")
