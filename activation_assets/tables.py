@@ -200,7 +200,8 @@ def first_activation_events_table() -> Table:
         ("event_name", "varchar", "first_visit (the user's first event) or a funnel event."),
         ("first_visit_date", "date", "Local day of the user's first event."),
         ("first_visit_datetime", "timestamp", "Local time of the user's first event."),
-        ("hours_from_first_visit", "integer", "Whole hours from the first visit, plus 1."),
+        ("hours_from_first_visit", "integer", "Hours between the two local wall-clock datetimes, each truncated "
+                                                "to the hour, plus 1 (01:26 to 23:06 the same day is 23)."),
         ("days_from_first_visit", "integer", "Local days from the first visit's day, plus 1."),
     ), unique_key=("user_id", "event_name"),
        not_null=("date", "datetime", "user_id", "event_name", "first_visit_date", "first_visit_datetime",

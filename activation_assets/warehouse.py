@@ -127,18 +127,18 @@ def _connection(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]
 
 def replace_partitions(
     conn: duckdb.DuckDBPyConnection, partition_starts: list[dt.date], writes: list[TableWrite]
-) -> dict[str, int]:
+) -> dict[str, dict[dt.date, int]]:
     """Delete and re-insert the given partitions of each table in a single transaction.
 
-    Returns rows written per table. Either every partition is replaced and recorded as
-    loaded (with its own row count), or nothing changes.
+    Returns the rows written per table and partition. Either every partition is replaced
+    and recorded as loaded (with its own row count), or nothing changes.
     """
     for write in writes:
         if write.as_view:
             _define_view(conn, write)
         else:
             conn.execute(write.table.create_sql())
-    rows: dict[str, int] = {}
+    rows: dict[str, dict[dt.date, int]] = {}
     conn.execute("begin transaction")
     try:
         for write in writes:
@@ -158,7 +158,7 @@ def replace_partitions(
                 {"table_name": table.qualified_name, "starts": partition_starts,
                  "row_counts": [counts.get(start, 0) for start in partition_starts]},
             )
-            rows[table.qualified_name] = sum(counts.values())
+            rows[table.qualified_name] = {start: counts.get(start, 0) for start in partition_starts}
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

@@ -65,6 +65,39 @@ def test_first_activation_events_have_hours_and_days_from_the_first_visit(tmp_pa
     assert len(rows) == len({(r[2], r[3]) for r in rows}) == 16  # view_item is not a funnel event
 
 
+HOURS_FUNNEL = [{"name": "hours", "steps": [{"event": "add_to_cart", "window_days": 7}]}]
+
+
+def hours_of(tmp_path, first_visit: str, add_to_cart: str, timezone: str = "UTC") -> int:
+    """hours_from_first_visit of an add_to_cart after a first visit (times in UTC)."""
+    write_raw_log(tmp_path / "raw", [event("u", first_visit, "app_open"), event("u", add_to_cart, "add_to_cart")])
+    config = write_config(tmp_path, timezone=timezone, start_date="2025-03-08", funnels=HOURS_FUNNEL,
+                          facts=[{"name": "visit", "events": "all", "grains": ["daily"]}])
+    run_range(config, dt.date(2025, 3, 8), dt.date(2025, 3, 10))
+    (hours,) = read_rows(config, "mart.fact_first_activation_events", ["hours_from_first_visit"],
+                         "event_name = 'first_visit'")[0]
+    return hours
+
+
+def test_hours_from_first_visit_in_the_same_hour_is_1(tmp_path):
+    assert hours_of(tmp_path, "2025-03-09 10:05", "2025-03-09 10:55") == 1
+
+
+def test_hours_from_first_visit_truncates_both_times_to_the_hour(tmp_path):
+    # 01:26 -> 23:06: 21 h 40 min elapsed, but hour 23 minus hour 1, plus 1, is 23.
+    assert hours_of(tmp_path, "2025-03-09 01:26", "2025-03-09 23:06") == 23
+
+
+def test_hours_from_first_visit_of_the_spec_example_is_25(tmp_path):
+    assert hours_of(tmp_path, "2025-03-08 01:00", "2025-03-09 01:01") == 25
+
+
+def test_hours_from_first_visit_count_the_wall_clock_across_a_dst_change(tmp_path):
+    # New York, 2025-03-09: 01:30 EST (06:30 UTC) -> 03:10 EDT (07:10 UTC), 40 min elapsed
+    # on the clock of the instant but hours 1 and 3 on the wall clock: 3 - 1 + 1 = 3.
+    assert hours_of(tmp_path, "2025-03-09 06:30", "2025-03-09 07:10", timezone="America/New_York") == 3
+
+
 def test_funnel_counts_steps_sequentially_with_inclusive_windows_and_marks_immature_cohorts(tmp_path):
     config = build(tmp_path)
     columns = ["cohort_date", "cohort_users", "step_1_users", "step_1_rate", "step_1_from_previous_rate",

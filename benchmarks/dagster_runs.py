@@ -34,41 +34,37 @@ def step_figures(instance: dg.DagsterInstance, ids: set[str]) -> dict[str, StepF
         for stats in instance.get_run_step_stats(run_id):
             if stats.start_time and stats.end_time:
                 steps[stats.step_key].seconds += stats.end_time - stats.start_time
-        profiled: dict[str, dict[str, float]] = defaultdict(dict)
-        counted: set[str] = set()
-        for event_type in (dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION):
-            for record in instance.get_records_for_run(run_id, of_type=event_type, limit=100_000).records:
-                event = record.event_log_entry.dagster_event
-                if event is None or event.step_key is None:
-                    continue
-                payload = event.event_specific_data
-                metadata = (payload.materialization.metadata if event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
-                            else payload.metadata)
-                if event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-                    # A range run records the same result once per partition: count each table once.
-                    asset = payload.materialization.asset_key.to_user_string()
-                    if asset not in counted:
-                        counted.add(asset)
-                        steps[event.step_key].assets.append(asset)
-                        if "dagster/row_count" in metadata:
-                            steps[event.step_key].rows_written += int(metadata["dagster/row_count"].value)
-                _add_profile(profiled, event.step_key, metadata, per_output=event_type)
-        for step_key, figures in profiled.items():
-            steps[step_key].rows_scanned += int(figures.get("duckdb_rows_scanned", 0))
-            steps[step_key].query_seconds += figures.get("duckdb_query_seconds", 0.0)
+        # A partition's materializations report its share of its step's statements, the
+        # same for each table the step writes: counted once per (step, partition).
+        per_partition: dict[tuple[str, str | None], dict[str, float]] = defaultdict(dict)
+        for record in instance.get_records_for_run(
+                run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=100_000).records:
+            event = record.event_log_entry.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            materialization = event.event_specific_data.materialization
+            figures = steps[event.step_key]
+            asset = materialization.asset_key.to_user_string()
+            if asset not in figures.assets:
+                figures.assets.append(asset)
+            metadata = materialization.metadata
+            if "dagster/row_count" in metadata:
+                figures.rows_written += int(metadata["dagster/row_count"].value)
+            totals = per_partition[(event.step_key, materialization.partition)]
+            for key in _PROFILE_KEYS:
+                if key in metadata:
+                    totals[key] = max(totals.get(key, 0), metadata[key].value)
+        for (step_key, _), totals in per_partition.items():
+            _add(steps[step_key], totals)
+        for record in instance.get_records_for_run(
+                run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000).records:
+            event = record.event_log_entry.dagster_event
+            if event is not None and event.step_key is not None:
+                metadata = event.event_specific_data.metadata
+                _add(steps[event.step_key], {k: metadata[k].value for k in _PROFILE_KEYS if k in metadata})
     return dict(steps)
 
 
-def _add_profile(profiled: dict[str, dict[str, float]], step_key: str, metadata: dict, per_output: object) -> None:
-    """A materialization reports its step's totals (the same for each table the step
-    writes); a check reports its own query. So materializations count once per step,
-    check evaluations add up."""
-    totals = profiled[step_key]
-    for key in _PROFILE_KEYS:
-        if key not in metadata:
-            continue
-        value = metadata[key].value
-        if per_output == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            totals[key] = max(totals.get(key, 0), value)
-        else:
-            totals[key] = totals.get(key, 0) + value
+def _add(figures: StepFigures, profile: dict[str, float]) -> None:
+    figures.rows_scanned += int(profile.get("duckdb_rows_scanned", 0))
+    figures.query_seconds += profile.get("duckdb_query_seconds", 0.0)

@@ -11,6 +11,7 @@ import datetime as dt
 
 import dagster as dg
 
+from activation_assets.assets.partition_metadata import summary_sql
 from activation_assets.assets.partitioned import (
     TableAssetSpec,
     Window,
@@ -38,41 +39,6 @@ _ONE_DAY = dt.timedelta(days=1)
 # shares the per-statement overhead and keeps both cores busy; a week or a month of
 # events is already a large statement.
 _ACTIVATION_PERIODS_PER_STATEMENT = {"daily": 7, "weekly": 1, "monthly": 1}
-
-_FIRST_LAST_SUMMARY = """
-select
-    count(*) as known_users,
-    count(*) filter (where last_date = snapshot_date) as active_users,
-    count(*) filter (where first_date = snapshot_date) as new_users
-from {table}
-where snapshot_date = $partition_start
-"""
-
-_ACTIVATION_SUMMARY = """
-select
-    count(*) as active_users,
-    count(*) filter (where state = 'new') as new_users,
-    count(*) filter (where state = 'retained') as retained_users,
-    count(*) filter (where state = 'reactivated') as reactivated_users
-from {table}
-where period_start = $partition_start
-"""
-
-_STATUS_SUMMARY = """
-select
-    count(*) as known_users,
-    count(*) filter (where status <> 'inactive') as active_users,
-    count(*) filter (where status = 'inactive') as inactive_users,
-    count(*) filter (where status = 'inactive' and previous_status <> 'inactive') as churned_users
-from {table}
-where period_start = $partition_start
-"""
-
-_ACTIVE_USERS_SUMMARY = """
-select active_users, new_users, retained_users, reactivated_users, churned_users, retention_rate, quick_ratio
-from {table}
-where period_start = $partition_start
-"""
 
 
 def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list[dg.AssetsDefinition]:
@@ -104,7 +70,7 @@ def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.As
             deps=(dg.AssetDep(facts.asset_key), previous_partition_dep(table)),
             writes=lambda conn, windows: [TableWrite(table, sql, {"partition_date": only(windows).start})],
             prerequisites=prerequisites,
-            summaries=_summaries(table, _FIRST_LAST_SUMMARY),
+            summaries=_summaries(table, "first_last"),
             description_suffix=" Built from the previous day's snapshot and the day's facts only.",
         )
     )
@@ -137,7 +103,7 @@ def build_activation_grain_asset(
             })],
             partitions_per_statement=_ACTIVATION_PERIODS_PER_STATEMENT[grain.name],
             prerequisites=prerequisites,
-            summaries=_summaries(table, _ACTIVATION_SUMMARY),
+            summaries=_summaries(table, "activation"),
         )
     )
 
@@ -178,7 +144,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
             ),
             writes=writes,
             prerequisites=prerequisites,
-            summaries=_summaries(table, _STATUS_SUMMARY),
+            summaries=_summaries(table, "activation_status"),
             description_suffix=(" Built from FirstLast, the activation of the period and of the one before, and the"
                                 " previous period's status (for the run of active periods)."),
         )
@@ -198,10 +164,10 @@ def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefini
             writes=lambda conn, windows: [TableWrite(table, sql, {"period_starts": [w.start for w in windows]})],
             partitions_per_statement=None,
             prerequisites=lambda window: [Prerequisite(status.qualified_name, (window.start,))],
-            summaries=_summaries(table, _ACTIVE_USERS_SUMMARY),
+            summaries=_summaries(table, "active_users"),
         )
     )
 
 
-def _summaries(table: Table, template: str) -> dict[str, str]:
-    return {table.qualified_name: template.format(table=table.qualified_name)}
+def _summaries(table: Table, name: str) -> dict[str, str]:
+    return {table.qualified_name: summary_sql(name, table)}

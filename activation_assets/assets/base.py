@@ -10,6 +10,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
+from activation_assets.assets.partition_metadata import summary_sql
 from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
@@ -22,27 +23,6 @@ from activation_assets.warehouse import TableWrite
 # Days cleaned by one statement in a range run: enough to keep both cores busy, few
 # enough that a year's backfill holds only about a week of raw rows at a time.
 BASE_DAYS_PER_STATEMENT = 7
-
-_REJECTED_SUMMARY = """
-select
-    count(*) as rejected_rows,
-    count(*) filter (where reject_reason = 'missing_user_id') as missing_user_id,
-    count(*) filter (where reject_reason = 'missing_event_name') as missing_event_name,
-    count(*) filter (where reject_reason = 'bad_timestamp') as bad_timestamp,
-    count(*) filter (where reject_reason = 'timestamp_outside_partition') as timestamp_outside_partition,
-    count(*) filter (where reject_reason = 'duplicate_event_id') as duplicate_event_id
-from base.events_rejected
-where partition_date = $partition_start
-"""
-
-_EVENTS_SUMMARY = """
-select
-    count(*) as events,
-    count(distinct user_id) as distinct_users,
-    (select count(*) from base.events_rejected where partition_date = $partition_start) + count(*) as rows_read
-from base.events
-where event_date = $partition_start
-"""
 
 
 def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
@@ -77,7 +57,8 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             writes=writes,
             prerequisites=lambda window: [],
             partitions_per_statement=BASE_DAYS_PER_STATEMENT,
-            summaries={events.qualified_name: _EVENTS_SUMMARY, rejected.qualified_name: _REJECTED_SUMMARY},
+            summaries={events.qualified_name: summary_sql("events", events),
+                       rejected.qualified_name: summary_sql("events_rejected", rejected)},
             description_suffix=f" Read from {config.source_path}; local days in {config.timezone}.",
         )
     )

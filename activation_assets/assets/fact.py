@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
+from activation_assets.assets.partition_metadata import summary_sql
 from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql, sql_literal
 from activation_assets.tables import base_events, fact_table
 from activation_assets.warehouse import Prerequisite, TableWrite
-
-_SUMMARY = """
-select count(distinct user_id) as active_users
-from fact.{fact}
-where event_date = $partition_start
-"""
 
 
 def fact_event_filter(fact: FactSpec) -> str:
@@ -44,7 +39,7 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
             writes=writes,
             partitions_per_statement=None,
             prerequisites=lambda window: [Prerequisite(events.qualified_name, window.days)],
-            summaries={table.qualified_name: _SUMMARY.format(fact=fact.name)},
+            summaries={table.qualified_name: summary_sql("fact", table)},
             description_suffix=f" Counts {counted}. {fact.description}".rstrip(),
         )
     )

@@ -8,8 +8,10 @@ as its longest window.
 """
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
+from activation_assets.assets.partition_metadata import cost_metadata, cost_shares, partition_summaries, summary_sql
 from activation_assets.assets.partitioned import (
     DUCKDB_POOL,
     TableAssetSpec,
@@ -22,8 +24,10 @@ from activation_assets.assets.partitioned import (
 )
 from activation_assets.config import ActivationConfig, FunnelSpec
 from activation_assets.grains import Grain
+from activation_assets.markdown import query_as_markdown
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
+    Table,
     base_events,
     dim_users_recency_table,
     dim_users_table,
@@ -31,14 +35,6 @@ from activation_assets.tables import (
     funnel_table,
 )
 from activation_assets.warehouse import Prerequisite, TableWrite, require_loaded, warehouse_connection
-
-_FIRST_EVENTS_SUMMARY = """
-select
-    count(*) filter (where event_name = 'first_visit') as new_users,
-    count(*) filter (where event_name <> 'first_visit') as first_key_events
-from mart.fact_first_activation_events
-where date = $partition_start
-"""
 
 
 def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDefinition:
@@ -58,7 +54,7 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
             writes=lambda conn, windows: [TableWrite(
                 table, sql, {"partition_date": only(windows).start, "key_events": list(config.funnel_events)})],
             prerequisites=prerequisites,
-            summaries={table.qualified_name: _FIRST_EVENTS_SUMMARY},
+            summaries={table.qualified_name: summary_sql("fact_first_activation_events", table)},
             description_suffix=" Rows for first_visit and for every funnel event.",
         )
     )
@@ -197,14 +193,50 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
             except BaseException:
                 conn.execute("rollback")
                 raise
-            for table in (overall, segmented):
+            for table, by_segment in ((overall, False), (segmented, True)):
                 rows, mature = conn.execute(
                     f"select count(*), count(*) filter (where is_mature) from {table.qualified_name}").fetchone()
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata={
                     "dagster/row_count": dg.MetadataValue.int(rows), "mature_rows": dg.MetadataValue.int(mature),
+                    **funnel_report_metadata(conn, table, len(funnel.steps), by_segment=by_segment),
                     **conn.metadata()})
 
     return _funnel
+
+
+_COHORTS_SUMMARIZED = 7
+_PREVIEW_COHORTS = 10
+_PREVIEW_ROWS = 30
+
+
+def funnel_report_metadata(
+    conn: duckdb.DuckDBPyConnection, table: Table, steps: int, *, by_segment: bool
+) -> dict[str, object]:
+    """What a person opening a report in the UI reads first: the conversion per step of
+    the latest mature cohorts taken together, and the latest cohorts' rows (for the
+    breakdown, the latest mature cohort's segments)."""
+    if by_segment:
+        rows = query_as_markdown(conn, f"select * from {table.qualified_name} where cohort_date = "
+                                       f"(select max(cohort_date) from {table.qualified_name} where is_mature) "
+                                       f"order by segment, segment_value limit {_PREVIEW_ROWS}")
+        return {"preview": dg.MetadataValue.md(f"Latest mature cohort by segment:\n\n{rows}")}
+    sums = ", ".join(f"sum(step_{k}_users)" for k in range(1, steps + 1))
+    latest, cohorts, users, *reached = conn.execute(load_sql(
+        "summaries/funnel_latest_mature_cohorts", table=table.qualified_name, step_sums=sums),
+        {"cohorts": _COHORTS_SUMMARIZED}).fetchone()
+    metadata: dict[str, object] = {}
+    if latest is not None:
+        metadata |= {
+            "latest_mature_cohort_date": dg.MetadataValue.text(latest.isoformat()),
+            "mature_cohorts_summarized": dg.MetadataValue.int(cohorts),
+            "mature_cohort_users": dg.MetadataValue.int(users),
+        }
+        metadata |= {f"step_{k}_rate": dg.MetadataValue.float(n / users if users else 0.0)
+                     for k, n in enumerate(reached, start=1)}
+    rows = query_as_markdown(conn, f"select * from {table.qualified_name} order by cohort_date desc "
+                                   f"limit {_PREVIEW_COHORTS}")
+    metadata["preview"] = dg.MetadataValue.md(f"Latest cohorts (newest first):\n\n{rows}")
+    return metadata
 
 
 def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
@@ -251,10 +283,18 @@ def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             except BaseException:
                 conn.execute("rollback")
                 raise
+            summaries = partition_summaries(conn, summary_sql("dim_users", dim), [w.start for w in windows])
             users = conn.execute(f"select count(*) from {dim.qualified_name}").fetchone()[0]
-            profile = conn.metadata()
+            merged = {w.start: summaries[w.start]["users_merged"].value for w in windows}
+            shares = cost_shares(conn.totals(), merged)
+        for window in windows:
+            context.add_asset_metadata({
+                "dagster/row_count": dg.MetadataValue.int(merged[window.start]),
+                **summaries[window.start],
+                **cost_metadata(shares[window.start], len(windows)),
+            }, partition_key=window.key)
         return dg.MaterializeResult(metadata={
-            "dagster/row_count": dg.MetadataValue.int(users), "days_merged": dg.MetadataValue.int(len(windows)),
-            **profile})
+            "users_in_table_after_run": dg.MetadataValue.int(users),
+            "days_merged_in_run": dg.MetadataValue.int(len(windows))})
 
     return _dim_users

@@ -16,8 +16,14 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from activation_assets.assets.partition_metadata import (
+    cost_metadata,
+    cost_shares,
+    partition_summaries,
+    preview,
+)
 from activation_assets.grains import Grain
-from activation_assets.markdown import query_as_markdown
+from activation_assets.query_profile import ProfiledConnection
 from activation_assets.tables import Table
 from activation_assets.warehouse import (
     Prerequisite,
@@ -29,7 +35,6 @@ from activation_assets.warehouse import (
 )
 
 DUCKDB_POOL = "duckdb"
-_PREVIEW_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class TableAssetSpec:
     deps: tuple[dg.AssetDep, ...]
     writes: Callable[[duckdb.DuckDBPyConnection, list[Window]], list[TableWrite]]
     prerequisites: Callable[[Window], list[Prerequisite]]
+    # Per table, the query of each partition's summary numbers (see partition_metadata).
     summaries: dict[str, str]
     description_suffix: str = ""
     # Partitions that do not read each other are written several per statement (`writes`
@@ -130,62 +136,65 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, duckdb: DuckDBResource
     ) -> Iterator[dg.MaterializeResult]:
         windows = windows_of(spec.grain, context.partition_keys)
-        totals = {table.qualified_name: 0 for table in spec.tables}
         with warehouse_connection(duckdb) as conn:
             spec.grain.install_macros(conn)
             size = spec.partitions_per_statement or len(windows)
             batches = [windows[i:i + size] for i in range(0, len(windows), size)]
             done = 0
             for batch in batches:
-                label = batch[0].key if len(batch) == 1 else f"{batch[0].key} … {batch[-1].key}"
-                needed = merge_prerequisites([p for window in batch for p in spec.prerequisites(window)])
-                require_loaded(conn, needed, computing=f"{name} {label}")
-                written = replace_partitions(conn, [w.start for w in batch], spec.writes(conn, batch))
-                for table_name, rows in written.items():
-                    totals[table_name] = totals.get(table_name, 0) + rows
+                written = _write_batch(context, conn, spec, batch, name=name)
                 done += len(batch)
                 if worth_reporting(done, len(batch), len(windows)):
                     context.log.info(
                         f"{name} {batch[-1].key} ({done}/{len(windows)}): "
-                        + ", ".join(f"{rows} rows in {t}" for t, rows in written.items())
+                        + ", ".join(f"{sum(rows.values())} rows in {t}" for t, rows in written.items())
                     )
-            last = windows[-1]
-            for table in spec.tables:
-                metadata: dict[str, object] = {
-                    "dagster/row_count": dg.MetadataValue.int(totals[table.qualified_name]),
-                    "partitions_in_run": dg.MetadataValue.int(len(windows)),
-                }
-                summary_sql = spec.summaries.get(table.qualified_name)
-                if summary_sql:
-                    metadata.update(_summary(conn, summary_sql, last.start))
-                metadata["preview"] = _preview(conn, table, last.start)
-                metadata.update(conn.metadata())
-                yield dg.MaterializeResult(asset_key=table.asset_key, metadata=metadata)
+        for table in spec.tables:
+            yield dg.MaterializeResult(
+                asset_key=table.asset_key,
+                metadata={"partitions_in_run": dg.MetadataValue.int(len(windows))},
+            )
 
     return _table_asset
+
+
+def _write_batch(
+    context: dg.AssetExecutionContext, conn: ProfiledConnection, spec: TableAssetSpec, batch: list[Window],
+    *, name: str,
+) -> dict[str, dict[dt.date, int]]:
+    """Replace one batch of partitions once their inputs are loaded, then attach to each
+    partition's materialization its own rows, summary, preview and share of the batch's
+    DuckDB cost."""
+    starts = [w.start for w in batch]
+    before = conn.totals()
+    label = batch[0].key if len(batch) == 1 else f"{batch[0].key} … {batch[-1].key}"
+    needed = merge_prerequisites([p for window in batch for p in spec.prerequisites(window)])
+    require_loaded(conn, needed, computing=f"{name} {label}")
+    written = replace_partitions(conn, starts, spec.writes(conn, batch))
+    described = {}
+    for table in spec.tables:
+        sql = spec.summaries.get(table.qualified_name)
+        summaries = partition_summaries(conn, sql, starts) if sql else {start: {} for start in starts}
+        described[table] = {
+            start: {
+                "dagster/row_count": dg.MetadataValue.int(written[table.qualified_name][start]),
+                **summaries[start],
+                "preview": preview(conn, table, start),
+            }
+            for start in starts
+        }
+    rows_by_partition = {start: sum(rows[start] for rows in written.values()) for start in starts}
+    shares = cost_shares(conn.totals().minus(before), rows_by_partition)
+    for table, by_start in described.items():
+        for window in batch:
+            context.add_asset_metadata(
+                {**by_start[window.start], **cost_metadata(shares[window.start], len(batch))},
+                asset_key=table.asset_key,
+                partition_key=window.key,
+            )
+    return written
 
 
 def worth_reporting(done: int, just_done: int, total: int) -> bool:
     """About ten progress lines per run: the first batch, each tenth passed, the last."""
     return done in (just_done, total) or done * 10 // total > (done - just_done) * 10 // total
-
-
-def _preview(conn: duckdb.DuckDBPyConnection, table: Table, partition_start: dt.date) -> dg.MetadataValue:
-    """The first rows of the run's last partition, as a markdown table."""
-    rows = query_as_markdown(
-        conn,
-        f"select * from {table.qualified_name} where {table.partition_column} = ? limit {_PREVIEW_ROWS}",
-        [partition_start],
-    )
-    return dg.MetadataValue.md(f"Partition {partition_start}:\n\n{rows}")
-
-
-def _summary(conn: duckdb.DuckDBPyConnection, sql: str, partition_start: dt.date) -> dict[str, object]:
-    result = conn.execute(sql, {"partition_start": partition_start})
-    row = result.fetchone()
-    names = [d[0] for d in result.description]
-    return {
-        name: (dg.MetadataValue.float(float(value)) if isinstance(value, float) else dg.MetadataValue.int(int(value)))
-        for name, value in zip(names, row or ())
-        if value is not None
-    }

@@ -50,8 +50,10 @@ select
     n.event_name,
     v.first_visit_date,
     v.first_visit_datetime,
-    -- whole hours elapsed (local wall clock), plus 1: 01:00 -> next day 01:01 is 25
-    cast(floor((epoch(n.datetime) - epoch(v.first_visit_datetime)) / 3600) as integer) + 1 as hours_from_first_visit,
+    -- SPEC: both local wall-clock datetimes truncated to the hour, their difference in
+    -- hours, plus 1: 01:26 -> 23:06 the same day is 23, 01:00 -> next day 01:01 is 25.
+    cast(date_diff('hour', date_trunc('hour', v.first_visit_datetime), date_trunc('hour', n.datetime)) as integer)
+        + 1 as hours_from_first_visit,
     date_diff('day', v.first_visit_date, cast($partition_date as date)) + 1 as days_from_first_visit
 from new_firsts as n
 join first_visits as v using (user_id)

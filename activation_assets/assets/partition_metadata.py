@@ -1,0 +1,83 @@
+"""What each partition's materialization says: its own row count, summary, preview and
+DuckDB cost, also when one run writes many partitions.
+
+Dagster records one materialization per partition of a range run; whatever the asset
+returns is copied onto each of them, so the numbers of one partition are attached to
+that partition's event alone (`add_asset_metadata(..., partition_key=)`). The summaries
+are one grouped query per batch of partitions written together, not one per partition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import dagster as dg
+import duckdb
+
+from activation_assets.markdown import query_as_markdown
+from activation_assets.query_profile import Totals
+from activation_assets.sql import load_sql
+from activation_assets.tables import Table
+
+PREVIEW_ROWS = 5
+
+
+def summary_sql(name: str, table: Table) -> str:
+    """The summary query `sql/summaries/<name>.sql` for a table: one row per partition
+    between $first_start and $last_start, its first column `partition_start`."""
+    return load_sql(f"summaries/{name}", table=table.qualified_name)
+
+
+def partition_summaries(
+    conn: duckdb.DuckDBPyConnection, sql: str, partition_starts: list[dt.date]
+) -> dict[dt.date, dict[str, dg.MetadataValue]]:
+    """Each partition's summary numbers. A partition without rows in the result has no
+    rows to count: each of its counts is 0."""
+    result = conn.execute(sql, {"first_start": min(partition_starts), "last_start": max(partition_starts)})
+    names = [d[0] for d in result.description][1:]
+    found = {row[0]: row[1:] for row in result.fetchall()}
+    return {
+        start: {
+            name: _number(value)
+            for name, value in zip(names, found.get(start, (0,) * len(names)))
+            if value is not None
+        }
+        for start in partition_starts
+    }
+
+
+def preview(conn: duckdb.DuckDBPyConnection, table: Table, partition_start: dt.date) -> dg.MetadataValue:
+    """The first rows of one partition, as a markdown table titled with the partition."""
+    rows = query_as_markdown(
+        conn,
+        f"select * from {table.qualified_name} where {table.partition_column} = ? limit {PREVIEW_ROWS}",
+        [partition_start],
+    )
+    return dg.MetadataValue.md(f"Partition {partition_start}:\n\n{rows}")
+
+
+def cost_shares(cost: Totals, rows_by_partition: Mapping[dt.date, int]) -> dict[dt.date, Totals]:
+    """The cost of statements that wrote several partitions at once, shared among them
+    in proportion to the rows each received (equally when none received any)."""
+    total_rows = sum(rows_by_partition.values())
+    shares = {}
+    for start, rows in rows_by_partition.items():
+        weight = rows / total_rows if total_rows else 1 / len(rows_by_partition)
+        shares[start] = Totals(
+            statements=cost.statements,
+            rows_scanned=round(cost.rows_scanned * weight),
+            query_seconds=cost.query_seconds * weight,
+        )
+    return shares
+
+
+def cost_metadata(share: Totals, partitions_sharing: int) -> dict[str, dg.MetadataValue]:
+    """A partition's DuckDB cost, and how many partitions its statements computed."""
+    return {**share.as_metadata(), "duckdb_partitions_per_statement": dg.MetadataValue.int(partitions_sharing)}
+
+
+def _number(value: object) -> dg.MetadataValue:
+    if isinstance(value, float):
+        return dg.MetadataValue.float(value)
+    return dg.MetadataValue.int(int(value))
