@@ -9,7 +9,7 @@ them. In a partitioned run the checks cover the run's partitions; run on their o
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import duckdb
@@ -47,6 +47,7 @@ class CheckRule:
     description: str
     sql: str
     blocking: bool = True
+    params: dict[str, object] = field(default_factory=dict)
     # The rule also proves the table's grain unique, so no separate grouping of its key
     # (which costs ten times a scan on a one-row-per-user partition) is run.
     proves_uniqueness: bool = False
@@ -60,6 +61,7 @@ def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]
             CheckRule("rows_read_equal_kept_plus_rejected",
                       "Every raw row read for the day is in base.events or base.events_rejected.",
                       load_sql("checks/rows_read_equal_kept_plus_rejected")),
+            *_day_volume_rules(config),
         ]),
         build_table_checks(table=base_events_rejected(), grain=daily, rules=[]),
     ]
@@ -86,6 +88,20 @@ def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]
                     load_sql("checks/cohort_users_match_dim_users", table=table.qualified_name)))
             checks.append(build_table_checks(table=table, grain=daily, rules=rules))
     return checks
+
+
+def _day_volume_rules(config: ActivationConfig) -> list[CheckRule]:
+    volume = config.day_volume
+    if not volume.min_ratio:
+        return []
+    return [CheckRule(
+        "day_volume_not_far_below_recent_days",
+        f"The day has at least {volume.min_ratio:g} × the median events of the {volume.trailing_days} loaded days "
+        f"before it (judged once that median reaches {volume.min_median_rows}); fewer suggests a half-delivered day.",
+        load_sql("checks/day_volume_not_far_below_recent_days"),
+        params={"min_ratio": volume.min_ratio, "trailing_days": volume.trailing_days,
+                "min_median_rows": volume.min_median_rows},
+    )]
 
 
 def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetChecksDefinition]:
@@ -233,9 +249,10 @@ class _Tally:
 
     def add(self, conn: ProfiledConnection, rule: CheckRule, scope: list[dt.date]) -> None:
         before = conn.totals()
-        found = conn.execute(f"select count(*) from ({rule.sql})").fetchone()[0]
+        found = conn.execute(f"select count(*) from ({rule.sql})", rule.params or None).fetchone()[0]
         if found and self.sample is None:
-            self.sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}")
+            self.sample = query_as_markdown(conn, f"select * from ({rule.sql}) limit {_SAMPLE_ROWS}",
+                                            rule.params or None)
         self.offending += found
         self.partitions += len(scope)
         self.cost = self.cost.plus(conn.totals().minus(before))

@@ -78,6 +78,17 @@ class FunnelSpec:
 
 
 @dataclass(frozen=True)
+class DayVolumeCheck:
+    """base.events' check against a half-delivered day: a day with fewer events than
+    `min_ratio` of the median of its `trailing_days` loaded days before it fails, once
+    that median is at least `min_median_rows` (a tiny log varies too much to judge)."""
+
+    min_ratio: float = 0.1
+    trailing_days: int = 7
+    min_median_rows: int = 1000
+
+
+@dataclass(frozen=True)
 class ActivationConfig:
     """Everything the asset factory needs to generate the graph."""
 
@@ -92,6 +103,7 @@ class ActivationConfig:
         default_factory=lambda: dict(DEFAULT_INACTIVITY_BUCKETS)
     )
     config_path: str = ""
+    day_volume: DayVolumeCheck = DayVolumeCheck()
     # DuckDB settings for every connection to the warehouse (memory_limit, threads, temp_directory,
     # checkpoint_threshold, and row-group merges off).
     duckdb_settings: dict[str, Any] = field(default_factory=dict)
@@ -134,7 +146,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         top,
         "",
         {"timezone", "start_date", "week_start", "source", "warehouse", "facts",
-         "funnels", "inactivity_buckets"},
+         "funnels", "inactivity_buckets", "checks"},
     )
     timezone = reader.timezone(top.get("timezone", "UTC"), "timezone")
     week_start = reader.choice(top.get("week_start", "monday"), "week_start", WEEKDAYS)
@@ -182,6 +194,10 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     for grain, bounds in configured.items():
         buckets[grain] = _parse_buckets(reader, bounds, f"inactivity_buckets.{grain}")
 
+    checks = reader.mapping(top.get("checks", {}) or {}, "checks")
+    reader.no_unknown_keys(checks, "checks", {"day_volume"})
+    day_volume = _parse_day_volume(reader, checks.get("day_volume", {}) or {}, "checks.day_volume")
+
     return ActivationConfig(
         source_path=source_path,
         warehouse_path=warehouse_path,
@@ -192,6 +208,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         funnels=funnels,
         inactivity_buckets=buckets,
         config_path=source,
+        day_volume=day_volume,
         duckdb_settings=duckdb_settings,
     )
 
@@ -236,6 +253,18 @@ def _parse_funnel(reader: _Reader, raw: Any, key: str) -> FunnelSpec:
                        for i, b in enumerate(breakdowns_raw))
     reader.unique(list(breakdowns), f"{key}.breakdowns")
     return FunnelSpec(name=name, steps=tuple(steps), breakdowns=breakdowns)
+
+
+def _parse_day_volume(reader: _Reader, raw: Any, key: str) -> DayVolumeCheck:
+    item = reader.mapping(raw, key)
+    reader.no_unknown_keys(item, key, {"min_ratio", "trailing_days", "min_median_rows"})
+    default = DayVolumeCheck()
+    return DayVolumeCheck(
+        min_ratio=reader.fraction(item.get("min_ratio", default.min_ratio), f"{key}.min_ratio"),
+        trailing_days=reader.positive_int(item.get("trailing_days", default.trailing_days), f"{key}.trailing_days"),
+        min_median_rows=reader.positive_int(item.get("min_median_rows", default.min_median_rows),
+                                            f"{key}.min_median_rows"),
+    )
 
 
 def _parse_buckets(reader: _Reader, raw: Any, key: str) -> tuple[int, ...]:
@@ -301,6 +330,11 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.fail(key, value, "a whole number ≥ 1")
         return value
+
+    def fraction(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            self.fail(key, value, "a number from 0 (off) up to but not including 1, e.g. 0.1")
+        return float(value)
 
     def memory_size(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not MEMORY_SIZE.match(value.strip()):

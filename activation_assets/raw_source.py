@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from pathlib import Path
 
 import duckdb
 
@@ -46,6 +47,25 @@ def utc_dates_of_local_day(day: dt.date, timezone: str) -> list[dt.date]:
 
 def folder_of(root: str, utc_date: dt.date) -> str:
     return f"{root.rstrip('/')}/date={utc_date.isoformat()}"
+
+
+def missing_folders(conn: duckdb.DuckDBPyConnection, root: str, utc_dates: list[dt.date]) -> list[str]:
+    """The folders of the given UTC dates that do not exist.
+
+    A folder that exists declares its day delivered, also when it is empty or holds only
+    a zero-row file. Object stores have no empty folders: there a folder exists when it
+    holds at least one object (a zero-row file or a marker such as `_SUCCESS`).
+    """
+    missing = []
+    for utc_date in utc_dates:
+        folder = folder_of(root, utc_date)
+        if "://" in root:
+            exists = bool(conn.execute("select count(*) from glob(?)", [folder + "/*"]).fetchone()[0])
+        else:
+            exists = Path(folder).is_dir()
+        if not exists:
+            missing.append(folder)
+    return missing
 
 
 def list_raw_files(conn: duckdb.DuckDBPyConnection, root: str, utc_date: dt.date) -> list[str]:

@@ -2,6 +2,7 @@
 row accounting, local days in non-UTC and DST timezones, every file format."""
 
 import datetime as dt
+import shutil
 
 import duckdb
 import dagster as dg
@@ -136,11 +137,40 @@ def test_a_missing_required_column_is_an_error_naming_file_and_column(tmp_path):
         run_range(config, DAY, DAY)
 
 
-def test_a_day_without_files_is_an_empty_partition(tmp_path):
-    write_raw_log(tmp_path / "raw", [event("u1", "2025-01-03 08:00")])
+def test_an_empty_folder_or_a_zero_row_file_declares_a_day_without_events(tmp_path):
+    write_raw_log(tmp_path / "raw", [event("u1", "2025-01-03 08:00")], empty_days_around=0)
+    (tmp_path / "raw" / "date=2025-01-01").mkdir()
+    zero_rows = tmp_path / "raw" / "date=2025-01-02"
+    zero_rows.mkdir()
+    (zero_rows / "part-0.csv").write_text("event_id,user_id,event_name,event_timestamp\n")
     config = write_config(tmp_path)
     kept, rejected = materialize_base(config, DAY, DAY + dt.timedelta(days=2))
     assert kept.event_date.astype(str).tolist() == ["2025-01-03"] and rejected.empty
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        assert conn.execute("select partition_start, row_count from meta.partition_loads "
+                            "where table_name = 'base.events' order by 1").fetchall() == [
+            (DAY, 0), (DAY + dt.timedelta(days=1), 0), (DAY + dt.timedelta(days=2), 1)]
+
+
+def test_a_missing_utc_folder_fails_the_load_naming_it_before_anything_is_written(tmp_path):
+    write_raw_log(tmp_path / "raw", [event("u1", f"2025-01-0{d} 08:00") for d in range(1, 9)])
+    shutil.rmtree(tmp_path / "raw" / "date=2025-01-06")
+    config = write_config(tmp_path)
+    with pytest.raises(AssertionError, match=r"raw folder\(s\) missing: .*/raw/date=2025-01-06\. A local day is loaded"):
+        run_range(config, DAY, DAY + dt.timedelta(days=7))
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        loaded = conn.execute("select count(*) from meta.partition_loads").fetchone()[0]
+    assert loaded == 0, "no day of the run, and nothing downstream, was written"
+
+
+def test_a_seoul_day_needs_both_utc_folders_it_overlaps(tmp_path):
+    write_raw_log(tmp_path / "raw", [event("u1", "2025-01-01 20:00")], empty_days_around=0)  # Seoul 01-02 05:00
+    config = write_config(tmp_path, timezone="Asia/Seoul", start_date="2025-01-02")
+    with pytest.raises(AssertionError, match=r"missing: .*/raw/date=2025-01-02\."):
+        run_range(config, dt.date(2025, 1, 2), dt.date(2025, 1, 2))
+    (tmp_path / "raw" / "date=2025-01-02").mkdir()
+    kept, _ = materialize_base(config, dt.date(2025, 1, 2), dt.date(2025, 1, 2))
+    assert kept.event_date.astype(str).tolist() == ["2025-01-02"]
 
 
 @pytest.mark.parametrize("timestamp_type", ["timestamp", "timestamptz", "timestamp_ns"])
@@ -152,6 +182,8 @@ def test_a_typed_parquet_timestamp_is_read_as_its_instant_and_kept_as_text_when_
         f"from (values ('a', 'u1', 'app_open', '2025-01-01 23:30:00'), ('b', 'u2', 'app_open', '2025-01-02 00:30:00')) "
         f"as t(event_id, user_id, event_name, ts)) to '{folder / 'typed.parquet'}' (format parquet)"
     )
+    for empty in ("2024-12-31", "2025-01-02"):
+        (tmp_path / "raw" / f"date={empty}").mkdir()
     config = write_config(tmp_path, timezone="Asia/Seoul")
     kept, rejected = materialize_base(config, DAY, DAY + dt.timedelta(days=1))
     assert kept_rows(config, ["event_id", "event_ts", "event_date", "event_datetime"]) == [

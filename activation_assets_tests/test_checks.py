@@ -10,6 +10,7 @@ import pytest
 from dagster_duckdb import DuckDBResource
 
 from activation_assets.checks import build_all_checks
+from activation_assets.config import ConfigError
 from activation_assets.definitions import build_definitions
 from activation_assets.runner import execute_runs, plan_runs
 
@@ -57,14 +58,44 @@ CORRUPTIONS = [
     ("mart.fact_first_activation_events", "unique_user_event_name", "insert into mart.fact_first_activation_events select * from mart.fact_first_activation_events limit 1"),
     ("activation.purchase_active_users_weekly", "counts_match_status", "update activation.purchase_active_users_weekly set new_users = new_users + 1"),
     ("activation.purchase_active_users_weekly", "unique_period_start", "insert into activation.purchase_active_users_weekly select * from activation.purchase_active_users_weekly limit 1"),
+    # A half-delivered day: most of its events never arrived.
+    ("base.events", "day_volume_not_far_below_recent_days", "delete from base.events where event_date = '2024-03-20' and event_id not in (select min(event_id) from base.events where event_date = '2024-03-20')"),
 ]
+
+# The checks SPEC §6 asks of each kind of table, by name.
+_FACT = {"not_null_keys", "fact_rows_are_base_events_that_count"}
+_FIRST_LAST = {"not_null_keys", "first_last_dates_are_ordered", "first_last_keeps_every_user_once",
+               "first_last_active_users_have_last_date_today", "first_last_new_users_are_first_seen_today"}
+_ACTIVATION = {"unique_period_start_user", "not_null_keys", "states_sum_to_active_users"}
+_STATUS = {"not_null_keys", "every_known_user_once", "previous_active_equal_retained_plus_churned"}
+_ACTIVE_USERS = {"unique_period_start", "not_null_keys", "counts_match_status"}
+EXPECTED_CHECKS = {
+    "base/events": {"unique_event_date_event", "not_null_keys", "rows_read_equal_kept_plus_rejected",
+                    "day_volume_not_far_below_recent_days"},
+    "base/events_rejected": {"not_null_keys"},
+    "mart/fact_first_activation_events": {"unique_user_event_name", "not_null_keys",
+                                          "first_events_follow_first_visit"},
+    **{f"fact/{fact}": _FACT for fact in ("visit", "purchase")},
+    **{f"activation/{fact}_first_last": _FIRST_LAST for fact in ("visit", "purchase")},
+    **{f"activation/{fact}_{kind}_{grain}": names
+       for fact in ("visit", "purchase") for grain in ("daily", "weekly", "monthly")
+       for kind, names in (("activation", _ACTIVATION), ("activation_status", _STATUS),
+                           ("active_users", _ACTIVE_USERS))},
+}
+# Small enough for the day-volume rule to judge this log's days (about 20 events each).
+VOLUME = {"day_volume": {"min_ratio": 0.1, "trailing_days": 7, "min_median_rows": 5}}
+
+
+def fingerprint(conn: duckdb.DuckDBPyConnection, table: str) -> tuple:
+    """The table's row count and the sum of its rows' hashes."""
+    return conn.execute(f"select count(*), sum(hash(t)::hugeint) from (select * from {table}) as t").fetchone()
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("checks")
     write_raw_log(tmp_path / "raw", random_raw_rows(11, start=START, days=(END - START).days + 1, users=30))
-    config = write_config(tmp_path, start_date=START.isoformat())
+    config = write_config(tmp_path, start_date=START.isoformat(), checks=VOLUME)
     results = execute_runs(build_definitions(config), plan_runs(config, START, END),
                            dg.DagsterInstance.ephemeral(), progress=lambda _: None)
     return config, results
@@ -73,8 +104,7 @@ def built(tmp_path_factory):
 def test_every_check_of_every_table_runs_and_passes_on_good_data(built):
     config, results = built
     evaluations = [e for r in results for e in r.get_asset_check_evaluations()]
-    expected = {(spec.asset_key.to_user_string(), spec.name)
-                for checks in build_all_checks(config) for spec in checks.check_specs}
+    expected = {(table, name) for table, names in EXPECTED_CHECKS.items() for name in names}
     assert {(e.asset_key.to_user_string(), e.check_name) for e in evaluations} == expected
     failed = [(e.asset_key.to_user_string(), e.check_name, e.metadata) for e in evaluations if not e.passed]
     assert failed == []
@@ -86,7 +116,9 @@ def test_a_corrupted_table_turns_its_check_red(built, tmp_path, table, check, co
     broken = tmp_path / "broken.duckdb"
     shutil.copyfile(config.warehouse_path, broken)
     with duckdb.connect(str(broken)) as conn:
-        assert conn.execute(corruption).fetchall() is not None
+        before = fingerprint(conn, table)
+        conn.execute(corruption)
+        assert fingerprint(conn, table) != before, "the corruption left the table as it was"
     checks = next(c for c in build_all_checks(config) if any(s.asset_key.to_user_string().replace("/", ".") == table
                                                          for s in c.check_specs))
     result = dg.materialize([checks], selection=dg.AssetSelection.all_asset_checks(), resources={"duckdb": DuckDBResource(database=str(broken))},
@@ -98,7 +130,13 @@ def test_a_corrupted_table_turns_its_check_red(built, tmp_path, table, check, co
     assert "offending rows" in by_name[check].description
 
 
-def test_every_kind_of_check_has_a_corruption_case(built):
-    config, _ = built
-    names = {spec.name for checks in build_all_checks(config) for spec in checks.check_specs}
-    assert {check for _, check, _ in CORRUPTIONS} == names
+def test_every_kind_of_check_has_a_corruption_case():
+    assert {check for _, check, _ in CORRUPTIONS} == {name for names in EXPECTED_CHECKS.values() for name in names}
+
+
+def test_the_day_volume_check_is_off_at_ratio_0_and_names_the_key_when_out_of_range(tmp_path):
+    off = write_config(tmp_path / "off", checks={"day_volume": {"min_ratio": 0}})
+    names = {spec.name for checks in build_all_checks(off) for spec in checks.check_specs}
+    assert "day_volume_not_far_below_recent_days" not in names and "rows_read_equal_kept_plus_rejected" in names
+    with pytest.raises(ConfigError, match=r"checks\.day_volume\.min_ratio = 1\.5 is not allowed"):
+        write_config(tmp_path / "bad", checks={"day_volume": {"min_ratio": 1.5}})

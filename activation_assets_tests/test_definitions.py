@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from activation_assets.config import load_config
+from activation_assets.config import ConfigError, load_config
 from activation_assets.definitions import build_definitions, defs
 
 from .helpers import write_config
@@ -77,5 +77,5 @@ def test_first_last_and_status_depend_on_their_own_previous_partition(tmp_path):
 
 def test_a_missing_config_file_fails_loading_with_its_path(monkeypatch, tmp_path):
     monkeypatch.setenv("ACTIVATION_CONFIG", str(tmp_path / "absent.yaml"))
-    with pytest.raises(Exception, match="absent.yaml"):
+    with pytest.raises(ConfigError, match=r"absent\.yaml: configuration file not found \(set \$ACTIVATION_CONFIG"):
         defs()

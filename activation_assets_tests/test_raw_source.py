@@ -25,6 +25,14 @@ def test_a_changed_folder_changes_the_version_of_exactly_the_local_days_it_overl
     assert changed == {"UTC": ["2025-01-02"], "Asia/Seoul": ["2025-01-02", "2025-01-03"]}
 
 
+def test_a_moved_log_keeps_its_versions(tmp_path):
+    write_raw_log(tmp_path / "raw", [event("a", f"2025-01-0{d} 10:00") for d in (1, 2, 3)])
+    here = raw_file_versions(write_config(tmp_path / "here", source={"path": str(tmp_path / "raw")}), KEYS)
+    (tmp_path / "raw").rename(tmp_path / "elsewhere")
+    there = raw_file_versions(write_config(tmp_path / "there", source={"path": str(tmp_path / "elsewhere")}), KEYS)
+    assert set(here) == set(KEYS) and there == here
+
+
 def test_observing_after_a_file_changes_marks_that_day_stale(tmp_path):
     # Reads staleness the way the UI does, through Dagster's resolver (an internal API).
     from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus

@@ -15,7 +15,7 @@ from activation_assets.assets.partitioned import TableAssetSpec, Window, build_t
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.raw_source import stage_raw_events, utc_dates_of_local_day
+from activation_assets.raw_source import missing_folders, stage_raw_events, utc_dates_of_local_day
 from activation_assets.sql import load_sql
 from activation_assets.tables import base_events, base_events_rejected, raw_reads
 from activation_assets.warehouse import TableWrite
@@ -23,6 +23,10 @@ from activation_assets.warehouse import TableWrite
 # Days cleaned by one statement in a range run: enough to keep both cores busy, few
 # enough that a year's backfill holds only about a week of raw rows at a time.
 BASE_DAYS_PER_STATEMENT = 7
+
+
+class MissingRawFolders(dg.Failure):
+    """Raised instead of loading a day whose raw folders are not all delivered."""
 
 
 def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
@@ -48,6 +52,19 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             TableWrite(reads, load_sql("base/raw_reads"), reads_params),
         ]
 
+    def inputs_ready(conn: duckdb.DuckDBPyConnection, windows: list[Window]) -> None:
+        utc_dates = sorted({d for w in windows for d in utc_dates_of_local_day(w.start, config.timezone)})
+        missing = missing_folders(conn, config.source_path, utc_dates)
+        if missing:
+            span = windows[0].key if len(windows) == 1 else f"{windows[0].key} … {windows[-1].key}"
+            raise MissingRawFolders(
+                description=f"Refusing to load base.events {span}: {len(missing)} raw folder(s) missing: "
+                + ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+                + ". A local day is loaded only when every UTC folder it overlaps exists; a day without "
+                "events is declared by an empty folder (or one holding a zero-row file).",
+                metadata={"missing_folders": dg.MetadataValue.text("\n".join(missing))},
+            )
+
     return build_table_asset(
         TableAssetSpec(
             tables=(events, rejected),
@@ -60,5 +77,6 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             summaries={events.qualified_name: summary_sql("events", events),
                        rejected.qualified_name: summary_sql("events_rejected", rejected)},
             description_suffix=f" Read from {config.source_path}; local days in {config.timezone}.",
+            inputs_ready=inputs_ready,
         )
     )

@@ -65,6 +65,9 @@ class TableAssetSpec:
     # Per table, the query of each partition's summary numbers (see partition_metadata).
     summaries: dict[str, str]
     description_suffix: str = ""
+    # Raises, before anything is written, when the run's inputs outside the warehouse are
+    # not all there (the raw folders of base.events); given every window of the run.
+    inputs_ready: Callable[[duckdb.DuckDBPyConnection, list[Window]], None] | None = None
     # Partitions that do not read each other are written several per statement (`writes`
     # gets that many consecutive windows; None = every window of the run); a partition
     # that reads the previous one is written one at a time, in order.
@@ -138,6 +141,8 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
         windows = windows_of(spec.grain, context.partition_keys)
         with warehouse_connection(duckdb) as conn:
             spec.grain.install_macros(conn)
+            if spec.inputs_ready:
+                spec.inputs_ready(conn, windows)
             size = spec.partitions_per_statement or len(windows)
             batches = [windows[i:i + size] for i in range(0, len(windows), size)]
             done = 0

@@ -1,8 +1,9 @@
 """raw/events: the raw event log as an observable source, so Dagster can tell which
 days are stale after late or corrected files.
 
-Observing it gives each local day a data version made from the names, sizes and
-modification times of the files in the UTC folders that day overlaps. A changed
+Observing it gives each local day a data version made from the names (within the log's
+folder, so a moved log keeps its versions), sizes and modification times of the files
+in the UTC folders that day overlaps. A changed
 version marks that day's base partition, and what depends on it, as stale in the UI.
 Only days whose version differs from the one last recorded are reported, so a daily
 observation records the new day, not the whole history again.
@@ -31,9 +32,11 @@ def raw_file_versions(config: ActivationConfig, partition_keys: list[str]) -> di
         ).fetchall()
     files_by_folder: dict[dt.date, list[str]] = defaultdict(list)
     for filename, size, modified in listed:
-        folder = filename.rsplit("date=", 1)[-1].split("/", 1)[0]
+        # Named from the folder down, so that the log moved elsewhere keeps its versions.
+        within_root = "date=" + filename.rsplit("date=", 1)[-1]
+        folder = within_root.removeprefix("date=").split("/", 1)[0]
         try:
-            files_by_folder[dt.date.fromisoformat(folder)].append(f"{filename}|{size}|{modified}")
+            files_by_folder[dt.date.fromisoformat(folder)].append(f"{within_root}|{size}|{modified}")
         except ValueError:
             continue
     versions = {}
