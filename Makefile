@@ -2,13 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export ACTIVATION_CONFIG ?= $(CURDIR)/activation.yaml
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+DEMO_DIR := data
+# The demo's configuration once `make demo` has written it, else the shipped one.
+ACTIVATION_CONFIG ?= $(if $(wildcard $(DEMO_DIR)/activation.yaml),$(CURDIR)/$(DEMO_DIR)/activation.yaml,$(CURDIR)/activation.yaml)
+export ACTIVATION_CONFIG
+export DAGSTER_HOME ?= $(CURDIR)/$(DEMO_DIR)/dagster_home
 
 DEMO_USERS ?= 20000
 DEMO_DAYS ?= 90
-DEMO_START ?= 2025-01-01
-DEMO_END ?= 2025-03-31
 UI_PORT ?= 3000
 SCALE ?= S
 BENCH_ARGS ?=
@@ -24,9 +25,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 demo: install
-	$(BIN)/activation-assets generate --users $(DEMO_USERS) --days $(DEMO_DAYS) --start-date $(DEMO_START)
-	$(BIN)/activation-assets materialize --start $(DEMO_START) --end $(DEMO_END)
-	$(BIN)/activation-assets report
+	$(BIN)/activation-assets --config activation.yaml demo --users $(DEMO_USERS) --days $(DEMO_DAYS) --dir $(DEMO_DIR)
 
 test: install
 	$(BIN)/pytest

@@ -30,6 +30,7 @@ from activation_assets.tables import (
     base_events,
     base_events_rejected,
     fact_table,
+    fact_tables,
     first_activation_events_table,
     first_last_table,
     funnel_table,
@@ -108,7 +109,7 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
     daily = Grain.of("daily", config)
 
     def rule(name: str, description: str, grain: str = "", proves_uniqueness: bool = False) -> CheckRule:
-        return CheckRule(name, description, load_sql(f"checks/{name}", fact=fact.name, grain=grain),
+        return CheckRule(name, description, load_sql(f"checks/{name}", **fact_tables(fact.name, grain or None)),
                          proves_uniqueness=proves_uniqueness)
 
     checks = [
@@ -116,7 +117,7 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
             CheckRule("fact_rows_are_base_events_that_count",
                       "The partition's rows are exactly the day's base events that count for the fact (which, "
                       "base.events being unique, is the uniqueness of (event_date, event_id)).",
-                      load_sql("checks/fact_rows_are_base_events_that_count", fact=fact.name,
+                      load_sql("checks/fact_rows_are_base_events_that_count", **fact_tables(fact.name),
                                event_filter=fact_event_filter(fact)),
                       proves_uniqueness=True),
         ]),
@@ -198,13 +199,14 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         with warehouse_connection(duckdb) as conn:
             grain.install_macros(conn)
             tallies = {rule.name: _Tally() for rule in all_rules}
-            scopes = _scopes(_partitions_to_check(conn, table, grain, keys))
+            scopes = _scopes(_partitions_to_check(conn, table, grain, keys), grain.periods_per_chunk)
             for done, scope in enumerate(scopes, start=1):
                 _set_scope(conn, scope)
                 for rule in all_rules:
                     tallies[rule.name].add(conn, rule, scope)
                 if scope and worth_reporting(done, 1, len(scopes)):
-                    context.log.info(f"checks of {table.qualified_name}: {scope[0]} ({done}/{len(scopes)})")
+                    context.log.info(f"checks of {table.qualified_name}: {scope[0]} … {scope[-1]} "
+                                     f"({done}/{len(scopes)} chunks)")
             for rule in all_rules:
                 yield tallies[rule.name].result(table, rule)
 
@@ -224,12 +226,10 @@ def _partitions_to_check(
     return [start for (start,) in loaded]
 
 
-def _scopes(starts: list[dt.date]) -> list[list[dt.date]]:
-    """The groups of partitions checked by one query each: every partition on its own
-    (one empty group for a table without partitions). Grouping a week of one-row-per-user
-    snapshots at once builds one hash table of millions of keys, about 1.5 times slower
-    than seven of a day each."""
-    return [[start] for start in starts] or [[]]
+def _scopes(starts: list[dt.date], per_scope: int) -> list[list[dt.date]]:
+    """The groups of partitions checked by one query per rule: the run's partitions in
+    chunks, as a range run computes them (one empty group for a table without partitions)."""
+    return [starts[i:i + per_scope] for i in range(0, len(starts), per_scope)] or [[]]
 
 
 def _set_scope(conn: duckdb.DuckDBPyConnection, starts: list[dt.date]) -> None:

@@ -12,6 +12,7 @@ import dagster as dg
 
 from activation_assets.config import ActivationConfig, ConfigError, config_path_from_env, load_config
 from activation_assets.definitions import build_definitions
+from activation_assets.demo import prepare_demo
 from activation_assets.generate import PROFILES, GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
@@ -70,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="a DuckDB variable the query reads with getvariable('NAME')")
     query.set_defaults(handler=_query)
 
+    demo = commands.add_parser(
+        "demo", help="generate a sample log of the days ending yesterday, materialize it all, print the report")
+    demo.add_argument("--users", type=int, default=GenerateParams.users)
+    demo.add_argument("--days", type=int, default=GenerateParams.days)
+    demo.add_argument("--dir", type=Path, default=Path("data"),
+                      help="where the demo's configuration, raw log, warehouse and run history go (default: data)")
+    demo.set_defaults(handler=_demo)
+
     report = commands.add_parser("report", help="print the active-user decomposition of the latest periods")
     report.add_argument("--periods", type=int, default=5)
     report.set_defaults(handler=_report)
@@ -104,6 +113,22 @@ def _reprocess(args: argparse.Namespace) -> int:
         raise ValueError(f"nothing is loaded in {config.warehouse_path} yet: use materialize")
     print(f"re-materializing {args.since} … {until} and the weeks and months they close")
     return _run_range(config, args.since, until, None)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    config = prepare_demo(args.config or config_path_from_env(), args.dir, args.days)
+    params = GenerateParams(users=args.users, days=args.days, start_date=config.start_date)
+    end = config.start_date + dt.timedelta(days=args.days - 1)
+    print(f"demo: {params.users:,} users × {params.days} days, {config.start_date} … {end}, "
+          f"configuration {config.config_path}")
+    generate_events(Path(config.source_path), params)
+    status = _run_range(config, config.start_date, end, None)
+    if status == 0:
+        from activation_assets.report import render_report  # pandas: only the commands that print tables load it
+
+        print(render_report(config, periods=5))
+        print(f"\nThe UI on this demo: make ui (ACTIVATION_CONFIG={config.config_path})")
+    return status
 
 
 def _run_range(config: ActivationConfig, start: dt.date, end: dt.date, select: str | None) -> int:

@@ -44,6 +44,10 @@ DEFAULT_CHECKPOINT_THRESHOLD = "512MB"
 # empties are still dropped; part-filled ones are kept as they are.
 ROW_GROUP_MERGES_OFF = {"max_vacuum_tasks": 0}
 ALL_EVENTS = "all"
+DEFAULT_DELIVERY_DELAY_MINUTES = 90
+# A month of daily snapshots per statement: at 1M users about 31M rows, which DuckDB
+# computes and writes within a 4GB memory limit.
+DEFAULT_CHUNK_DAYS = 31
 
 
 class ConfigError(ValueError):
@@ -103,7 +107,11 @@ class ActivationConfig:
         default_factory=lambda: dict(DEFAULT_INACTIVITY_BUCKETS)
     )
     config_path: str = ""
+    # Minutes after a UTC day ends until its raw folder is complete (what the schedules wait for).
+    delivery_delay_minutes: int = DEFAULT_DELIVERY_DELAY_MINUTES
     day_volume: DayVolumeCheck = DayVolumeCheck()
+    # Days of the one-row-per-user tables a range run computes per statement (see README).
+    chunk_days: int = DEFAULT_CHUNK_DAYS
     # DuckDB settings for every connection to the warehouse (memory_limit, threads, temp_directory,
     # checkpoint_threshold, and row-group merges off).
     duckdb_settings: dict[str, Any] = field(default_factory=dict)
@@ -146,17 +154,20 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         top,
         "",
         {"timezone", "start_date", "week_start", "source", "warehouse", "facts",
-         "funnels", "inactivity_buckets", "checks"},
+         "funnels", "inactivity_buckets", "checks", "backfill"},
     )
     timezone = reader.timezone(top.get("timezone", "UTC"), "timezone")
     week_start = reader.choice(top.get("week_start", "monday"), "week_start", WEEKDAYS)
     start_date = reader.date(reader.required(top, "start_date", ""), "start_date")
 
     source_section = reader.mapping(reader.required(top, "source", ""), "source")
-    reader.no_unknown_keys(source_section, "source", {"path"})
+    reader.no_unknown_keys(source_section, "source", {"path", "delivery_delay_minutes"})
     source_path = _resolve(
         reader.string(reader.required(source_section, "path", "source"), "source.path"), base_dir
     )
+
+    delivery_delay_minutes = reader.positive_int(
+        source_section.get("delivery_delay_minutes", DEFAULT_DELIVERY_DELAY_MINUTES), "source.delivery_delay_minutes")
 
     warehouse = reader.mapping(reader.required(top, "warehouse", ""), "warehouse")
     reader.no_unknown_keys(warehouse, "warehouse",
@@ -194,12 +205,17 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     for grain, bounds in configured.items():
         buckets[grain] = _parse_buckets(reader, bounds, f"inactivity_buckets.{grain}")
 
+    backfill = reader.mapping(top.get("backfill", {}) or {}, "backfill")
+    reader.no_unknown_keys(backfill, "backfill", {"chunk_days"})
+    chunk_days = reader.positive_int(backfill.get("chunk_days", DEFAULT_CHUNK_DAYS), "backfill.chunk_days")
+
     checks = reader.mapping(top.get("checks", {}) or {}, "checks")
     reader.no_unknown_keys(checks, "checks", {"day_volume"})
     day_volume = _parse_day_volume(reader, checks.get("day_volume", {}) or {}, "checks.day_volume")
 
     return ActivationConfig(
         source_path=source_path,
+        delivery_delay_minutes=delivery_delay_minutes,
         warehouse_path=warehouse_path,
         start_date=start_date,
         facts=facts,
@@ -209,6 +225,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         inactivity_buckets=buckets,
         config_path=source,
         day_volume=day_volume,
+        chunk_days=chunk_days,
         duckdb_settings=duckdb_settings,
     )
 

@@ -25,7 +25,7 @@ def build_definitions(config: ActivationConfig) -> dg.Definitions:
         assets=build_assets(config),
         asset_checks=build_all_checks(config),
         jobs=[*jobs, observation_job, *([mart_job] if mart_job else [])],
-        schedules=build_schedules(jobs),
+        schedules=build_schedules(config),
         resources={"duckdb": DuckDBResource(
             database=config.warehouse_path, connection_config=dict(config.duckdb_settings))},
         executor=dg.in_process_executor,

@@ -80,6 +80,9 @@ def generate_events(
             f"(format parquet, partition_by (date), overwrite_or_ignore, filename_pattern 'events_{{i}}')",
             {"first_day": first, "last_day": last, "start_date": params.start_date},
         ).fetchone()[0]
+        for day_num in range(first, last + 1):
+            # A day that drew no event still has its folder: a delivered day without events.
+            (out / f"date={params.start_date + dt.timedelta(days=day_num)}").mkdir(parents=True, exist_ok=True)
         marker.write_text(json.dumps({"rows": rows}))
         written += rows
         progress(f"chunk {number}/{len(chunks)} ({days}): {rows:,} rows in {time.monotonic() - began:.1f}s")

@@ -26,6 +26,8 @@ class Grain:
     start_date: dt.date
     week_start_day_offset: int
     bucket_bounds: tuple[int, ...]
+    # Days of one-row-per-user partitions a range run computes, or checks, per statement.
+    chunk_days: int = 31
 
     @classmethod
     def of(cls, name: str, config: ActivationConfig) -> Grain:
@@ -35,6 +37,7 @@ class Grain:
             start_date=config.start_date,
             week_start_day_offset=config.week_start_day_offset,
             bucket_bounds=config.inactivity_buckets[name],
+            chunk_days=config.chunk_days,
         )
 
     @property
@@ -48,6 +51,23 @@ class Grain:
                 start_date=start, day_offset=self.week_start_day_offset, timezone=self.timezone
             )
         return dg.MonthlyPartitionsDefinition(start_date=start, timezone=self.timezone)
+
+    @property
+    def longest_period_days(self) -> int:
+        return {"daily": 1, "weekly": 7, "monthly": 31}[self.name]
+
+    def first_period_start(self) -> dt.date:
+        """The first whole period on or after start_date: the first partition's start."""
+        period = self.period_start(self.start_date)
+        if period == self.start_date:
+            return period
+        return self.period_start(period + dt.timedelta(days=self.longest_period_days))
+
+    @property
+    def periods_per_chunk(self) -> int:
+        """Periods computed (or checked) by one statement of a range run: as many as fit in
+        `chunk_days` days, at least one."""
+        return max(1, self.chunk_days // self.longest_period_days)
 
     @property
     def period_noun(self) -> str:

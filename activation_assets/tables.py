@@ -253,3 +253,16 @@ def funnel_table(funnel: str, steps: int, *, by_segment: bool = False) -> Table:
             *step_columns,
             ("is_mature", "boolean", "Every step's window has fully elapsed in loaded data."),
         )), unique_key=key, not_null=(*key, "cohort_users", "is_mature"))
+
+
+def fact_tables(fact: str, grain: str | None = None) -> dict[str, str]:
+    """The qualified names of a fact's tables (and, given a grain, of its tables at that
+    grain), by the placeholder the SQL files use for each."""
+    names = {"facts": fact_table(fact).qualified_name, "first_last": first_last_table(fact).qualified_name}
+    if grain:
+        names |= {
+            "activation": activation_table(fact, grain).qualified_name,
+            "status": activation_status_table(fact, grain).qualified_name,
+            "active_users": active_users_table(fact, grain).qualified_name,
+        }
+    return names

@@ -9,7 +9,7 @@ partition (a day with no purchases) is told apart from a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +125,18 @@ def _connection(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]
         cursor.close()
 
 
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All of the block's statements, or none of them."""
+    conn.execute("begin transaction")
+    try:
+        yield
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+
+
 def replace_partitions(
     conn: duckdb.DuckDBPyConnection, partition_starts: list[dt.date], writes: list[TableWrite]
 ) -> dict[str, dict[dt.date, int]]:
@@ -139,14 +151,17 @@ def replace_partitions(
         else:
             conn.execute(write.table.create_sql())
     rows: dict[str, dict[dt.date, int]] = {}
-    conn.execute("begin transaction")
-    try:
+    with transaction(conn):
         for write in writes:
             table = write.table
             in_partitions = f"list_contains($starts, {table.partition_column})"
             if not write.as_view:
                 conn.execute(f"delete from {table.qualified_name} where {in_partitions}", {"starts": partition_starts})
-                conn.execute(f"insert into {table.qualified_name} by name {write.select_sql}", write.params)
+                # Several partitions are inserted in partition order, so each row group
+                # holds few partitions and a later read of one partition skips the rest.
+                order = f" order by {table.partition_column}" if len(partition_starts) > 1 else ""
+                conn.execute(f"insert into {table.qualified_name} by name "
+                             f"select * from ({write.select_sql}){order}", write.params)
             counts = dict(conn.execute(
                 f"select {table.partition_column}, count(*) from {table.qualified_name} "
                 f"where {in_partitions} group by all",
@@ -159,10 +174,6 @@ def replace_partitions(
                  "row_counts": [counts.get(start, 0) for start in partition_starts]},
             )
             rows[table.qualified_name] = {start: counts.get(start, 0) for start in partition_starts}
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
     return rows
 
 
@@ -177,12 +188,20 @@ def _define_view(conn: duckdb.DuckDBPyConnection, write: TableWrite) -> None:
     conn.execute(f"create or replace view {table.qualified_name} as {write.select_sql}")
 
 
-def merge_prerequisites(prerequisites: list[Prerequisite]) -> list[Prerequisite]:
-    """One prerequisite per table, so a batch of partitions is checked in one query a table."""
+def merge_prerequisites(
+    prerequisites: list[Prerequisite], *, computed_here: Collection[str] = (),
+    partition_starts: Collection[dt.date] = (),
+) -> list[Prerequisite]:
+    """One prerequisite per table, so a batch of partitions is checked in one query a
+    table. A self-dependent table's partitions that the batch itself computes (all but the
+    seed before its first) are not prerequisites."""
     starts: dict[str, set[dt.date]] = {}
     for prerequisite in prerequisites:
-        starts.setdefault(prerequisite.table_name, set()).update(prerequisite.partition_starts)
-    return [Prerequisite(table_name, tuple(sorted(days))) for table_name, days in starts.items()]
+        needed = set(prerequisite.partition_starts)
+        if prerequisite.table_name in computed_here:
+            needed -= set(partition_starts)
+        starts.setdefault(prerequisite.table_name, set()).update(needed)
+    return [Prerequisite(table_name, tuple(sorted(days))) for table_name, days in starts.items() if days]
 
 
 def missing_partitions(

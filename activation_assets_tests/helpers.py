@@ -26,15 +26,15 @@ RAW_COLUMNS = (
 
 
 def write_raw_log(root: Path, rows: list[dict[str, Any]], *, fmt: str = "parquet", name: str = "events",
-                  empty_days_around: int = 2) -> None:
+                  empty_days_around: int = 2, span: tuple[dt.date, dt.date] | None = None) -> None:
     """Write rows into <root>/date=<UTC date>/<name>.<fmt>, the folder date taken from
     each row's `folder` key, else from its timestamp's UTC date.
 
-    Every UTC date without rows from `empty_days_around` days before the first row's to
-    as many after the last row's gets an empty folder: a day with no events, declared
-    (a missing folder is an error, not an empty day)."""
+    Every UTC date without rows from `empty_days_around` days before the first row's (or
+    `span`'s first day) to as many after the last row's (or `span`'s last) gets an empty
+    folder: a day with no events, declared (a missing folder is an error, not an empty day)."""
     frame = pd.DataFrame([{c: row.get(c) for c in RAW_COLUMNS} | {"folder": _folder(row)} for row in rows])
-    dates = [dt.date.fromisoformat(f) for f in frame["folder"]]
+    dates = [dt.date.fromisoformat(f) for f in frame["folder"]] + list(span or ())
     first, last = min(dates), max(dates)
     for i in range(-empty_days_around, (last - first).days + empty_days_around + 1):
         (root / f"date={first + dt.timedelta(days=i)}").mkdir(parents=True, exist_ok=True)

@@ -94,7 +94,8 @@ def fingerprint(conn: duckdb.DuckDBPyConnection, table: str) -> tuple:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("checks")
-    write_raw_log(tmp_path / "raw", random_raw_rows(11, start=START, days=(END - START).days + 1, users=30))
+    write_raw_log(tmp_path / "raw", random_raw_rows(11, start=START, days=(END - START).days + 1, users=30),
+                  span=(START, END))
     config = write_config(tmp_path, start_date=START.isoformat(), checks=VOLUME)
     results = execute_runs(build_definitions(config), plan_runs(config, START, END),
                            dg.DagsterInstance.ephemeral(), progress=lambda _: None)

@@ -1,10 +1,18 @@
 """The activation-assets command line, end to end on a small generated log."""
 
+import datetime as dt
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 
 from activation_assets.cli import main
+from activation_assets.config import load_config
+from activation_assets.demo import prepare_demo
 
 from .helpers import read_rows, write_config
+
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "activation.yaml"
 
 
 def test_generate_materialize_report_records_runs_in_the_persistent_instance(tmp_path, monkeypatch, capsys):
@@ -66,7 +74,7 @@ def test_reprocess_after_late_data_restores_a_clean_run(tmp_path, monkeypatch):
     late = [event("user003", "2025-01-08 09:00", "purchase"), event("late_user", "2025-01-08 10:00"),
             event("user010", "2025-01-09 23:00", "add_to_cart")]
     for name, log in (("incremental", rows), ("clean", rows + late)):
-        write_raw_log(tmp_path / name / "raw", log)
+        write_raw_log(tmp_path / name / "raw", log, span=(start, end))
         write_config(tmp_path / name)
     clean = write_config(tmp_path / "clean")
     run_range(clean, start, end)
@@ -76,3 +84,38 @@ def test_reprocess_after_late_data_restores_a_clean_run(tmp_path, monkeypatch):
     assert dump_warehouse(incremental) != dump_warehouse(clean)
     assert main(["--config", str(tmp_path / "incremental" / "activation.yaml"), "reprocess", "--since", "2025-01-08"]) == 0
     assert dump_warehouse(incremental) == dump_warehouse(clean)
+
+
+def test_the_demo_materializes_every_day_up_to_yesterday(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    folder = tmp_path / "demo"
+    assert main(["--config", str(SHIPPED_CONFIG), "demo", "--users", "200", "--days", "8", "--dir", str(folder)]) == 0
+    yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    config = load_config(folder / "activation.yaml")
+    assert config.start_date == yesterday - dt.timedelta(days=7)
+    assert config.source_path == str(folder / "raw") and config.warehouse_path == str(folder / "warehouse.duckdb")
+    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
+        loaded = [d for (d,) in conn.execute("select partition_start from meta.partition_loads "
+                                             "where table_name = 'activation.visit_active_users_daily' "
+                                             "order by 1").fetchall()]
+    assert loaded == [config.start_date + dt.timedelta(days=i) for i in range(8)]
+    with dg.DagsterInstance.from_config(str(folder / "dagster_home")) as instance:
+        assert {r.status for r in instance.get_runs()} == {dg.DagsterRunStatus.SUCCESS}
+    out = capsys.readouterr().out
+    assert "visit · daily — activation.visit_active_users_daily" in out and yesterday.isoformat() in out
+
+
+def test_a_demo_whose_window_moved_starts_over_and_one_that_did_not_is_kept(tmp_path):
+    folder = tmp_path / "demo"
+    monday = dt.datetime(2026, 3, 2, 12, tzinfo=dt.timezone.utc)
+    first = prepare_demo(SHIPPED_CONFIG, folder, 30, now=monday, progress=lambda _: None)
+    assert first.start_date == dt.date(2026, 1, 31)
+    (folder / "raw" / "date=2026-01-31").mkdir(parents=True)
+    (folder / "warehouse.duckdb").write_text("the warehouse of that window")
+    prepare_demo(SHIPPED_CONFIG, folder, 30, now=monday + dt.timedelta(hours=6), progress=lambda _: None)
+    assert (folder / "warehouse.duckdb").exists(), "the same day's demo keeps its data"
+    said = []
+    moved = prepare_demo(SHIPPED_CONFIG, folder, 30, now=monday + dt.timedelta(days=1), progress=said.append)
+    assert moved.start_date == dt.date(2026, 2, 1)
+    assert not (folder / "raw").exists() and not (folder / "warehouse.duckdb").exists()
+    assert said == [f"the demo window moved to start 2026-02-01: removing the previous demo's data in {folder}"]

@@ -5,6 +5,8 @@ import pytest
 from activation_assets.config import DEFAULT_INACTIVITY_BUCKETS
 from activation_assets.grains import Grain
 
+from .helpers import write_config
+
 
 def grain(name: str, week_start_day_offset: int = 1) -> Grain:
     return Grain(name, "UTC", dt.date(2024, 1, 1), week_start_day_offset, DEFAULT_INACTIVITY_BUCKETS[name])
@@ -45,3 +47,16 @@ def test_first_weekly_partition_is_the_first_whole_week_after_start_date():
     assert g.partitions_def.get_first_partition_key() == "2025-01-06"
     sunday = Grain("weekly", "UTC", dt.date(2025, 1, 1), 0, (1,))
     assert sunday.partitions_def.get_first_partition_key() == "2025-01-05"
+
+
+@pytest.mark.parametrize(("grain", "start", "first"), [
+    ("daily", "2025-01-01", "2025-01-01"),
+    ("weekly", "2025-01-01", "2025-01-06"),   # a Wednesday: the first whole Monday week
+    ("weekly", "2025-01-06", "2025-01-06"),
+    ("monthly", "2025-01-01", "2025-01-01"),
+    ("monthly", "2025-01-31", "2025-02-01"),
+])
+def test_the_first_period_is_the_first_whole_one_on_or_after_start_date(tmp_path, grain, start, first):
+    config = write_config(tmp_path, start_date=start)
+    assert Grain.of(grain, config).first_period_start() == dt.date.fromisoformat(first)
+    assert Grain.of(grain, config).partitions_def.get_first_partition_key() == first

@@ -13,10 +13,11 @@ DAYS = 52
 END = START + dt.timedelta(days=DAYS - 1)
 
 
-def build(tmp_path, seed, timezone, week_start):
+def build(tmp_path, seed, timezone, week_start, **overrides):
     rows = random_raw_rows(seed, start=START, days=DAYS)
-    write_raw_log(tmp_path / "raw", rows)
-    config = write_config(tmp_path, timezone=timezone, week_start=week_start, start_date=START.isoformat())
+    write_raw_log(tmp_path / "raw", rows, span=(START, END))
+    config = write_config(tmp_path, timezone=timezone, week_start=week_start, start_date=START.isoformat(),
+                          **overrides)
     return config, rows
 
 
@@ -48,4 +49,22 @@ def test_materializing_partitions_again_changes_nothing(tmp_path):
     before = dump_warehouse(config)
     run_range(config, START + dt.timedelta(days=20), START + dt.timedelta(days=40))
     run_range(config, START, START + dt.timedelta(days=3))
+    assert dump_warehouse(config) == before
+
+
+@pytest.mark.parametrize("chunk_days", [1, 7, 31, 10_000])  # 10 000: the whole range in one statement
+def test_a_range_run_in_chunks_of_any_size_equals_recomputation(tmp_path, chunk_days):
+    config, rows = build(tmp_path, 6, "America/New_York", "sunday", backfill={"chunk_days": chunk_days})
+    run_range(config, START, END)
+    assert_matches_recomputation(config, rows, START, END)
+
+
+def test_a_range_starting_inside_loaded_history_is_seeded_from_its_partitions(tmp_path):
+    config, rows = build(tmp_path, 7, "Asia/Seoul", "monday", backfill={"chunk_days": 7})
+    middle = START + dt.timedelta(days=23)  # a Sunday, inside a month
+    run_range(config, START, middle)
+    run_range(config, middle + dt.timedelta(days=1), END)
+    assert_matches_recomputation(config, rows, START, END)
+    before = dump_warehouse(config)
+    run_range(config, middle - dt.timedelta(days=10), END)  # a reprocess from a middle day
     assert dump_warehouse(config) == before

@@ -18,7 +18,8 @@ END = dt.date(2025, 3, 2)  # 61 days: two whole months and eight whole weeks
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("metadata")
-    write_raw_log(tmp_path / "raw", random_raw_rows(21, start=START, days=(END - START).days + 1, users=60))
+    write_raw_log(tmp_path / "raw", random_raw_rows(21, start=START, days=(END - START).days + 1, users=60),
+                  span=(START, END))
     config = write_config(tmp_path, start_date=START.isoformat(), funnels=[
         {"name": "first_purchase", "steps": [{"event": "add_to_cart", "window_days": 1},
                                              {"event": "purchase", "window_days": 7}]}])
@@ -101,8 +102,10 @@ def test_each_partition_previews_its_own_rows(ran):
 def test_each_partition_reports_its_share_of_the_duckdb_cost(ran):
     _, instance = ran
     daily = latest_by_partition(instance, ["activation", "visit_first_last"])
-    assert all(m["duckdb_partitions_per_statement"].value == 1 for m in daily.values())
+    assert {m["duckdb_partitions_per_statement"].value for m in daily.values()} == {31, 30}  # chunks of 31 days
     assert all(m["duckdb_rows_scanned"].value > 0 for m in daily.values())
+    weekly = latest_by_partition(instance, ["activation", "visit_activation_status_weekly"])
+    assert {m["duckdb_partitions_per_statement"].value for m in weekly.values()} == {4}  # 8 weeks, 4 a chunk
     base = latest_by_partition(instance, ["base", "events"])
     assert {m["duckdb_partitions_per_statement"].value for m in base.values()} == {7, 5}  # 61 days: 8 × 7 + 5
     seconds = {m["duckdb_query_seconds"].value for m in base.values()}

@@ -103,7 +103,7 @@ def webserver(tmp_path):
     home.mkdir()
     shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
     rows = random_raw_rows(31, start=START, days=(END - START).days + 1, users=60)
-    write_raw_log(tmp_path / "raw", rows)
+    write_raw_log(tmp_path / "raw", rows, span=(START, END))
     config = write_config(tmp_path, start_date=START.isoformat())
     server = Webserver(tmp_path, home, tmp_path / "activation.yaml")
     try:

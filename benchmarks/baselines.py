@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from activation_assets.query_profile import ProfiledConnection
+from activation_assets.tables import fact_tables
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -41,26 +42,28 @@ def naive_recomputation(conn: ProfiledConnection, facts: list[str], day: dt.date
     statements = []
     for fact in facts:
         for name in ("naive_first_last", "naive_activation_daily"):
-            statements.append((f"create or replace temp table {name}_{fact} as {_sql(name, fact=fact)}", {"day": day}))
+            statements.append((f"create or replace temp table {name}_{fact} as {_sql(name, **fact_tables(fact))}",
+                               {"day": day}))
     measured = _measure(conn, statements)
     disagreements = []
     for fact in facts:
-        for name, table, column in (("naive_first_last", f"{fact}_first_last", "snapshot_date"),
-                                    ("naive_activation_daily", f"{fact}_activation_daily", "period_start")):
-            stored = f"select * exclude ({column}) from activation.{table} where {column} = $day"
+        stored_tables = fact_tables(fact, "daily")
+        for name, table, column in (("naive_first_last", stored_tables["first_last"], "snapshot_date"),
+                                    ("naive_activation_daily", stored_tables["activation"], "period_start")):
+            stored = f"select * exclude ({column}) from {table} where {column} = $day"
             naive = f"select * exclude ({column}) from {name}_{fact}"
             differing = conn.execute(
                 f"select count(*) from (({stored} except all {naive}) union all ({naive} except all {stored}))",
                 {"day": day}).fetchone()[0]
             if differing:
-                disagreements.append(f"activation.{table} {day}: {differing} rows differ from the naive recomputation")
+                disagreements.append(f"{table} {day}: {differing} rows differ from the naive recomputation")
     return measured, disagreements
 
 
 def floor(conn: ProfiledConnection, facts: list[str], day: dt.date) -> Measured:
     """Distinct active users of the day, plus one scan of each fact's previous snapshot."""
     statements = [(_sql("floor_active_users"), {"day": day})]
-    statements += [(_sql("floor_previous_snapshot", fact=fact), {"day": day}) for fact in facts]
+    statements += [(_sql("floor_previous_snapshot", **fact_tables(fact)), {"day": day}) for fact in facts]
     return _measure(conn, statements)
 
 

@@ -16,7 +16,6 @@ from activation_assets.assets.partitioned import (
     TableAssetSpec,
     Window,
     build_table_asset,
-    only,
     previous_partition_dep,
     previous_partition_loaded,
 )
@@ -29,16 +28,13 @@ from activation_assets.tables import (
     activation_table,
     active_users_table,
     fact_table,
+    fact_tables,
     first_last_table,
 )
 from activation_assets.warehouse import Prerequisite, TableWrite
 
 _ONE_DAY = dt.timedelta(days=1)
 
-# Periods of activation states written by one statement in a range run: a week of days
-# shares the per-statement overhead and keeps both cores busy; a week or a month of
-# events is already a large statement.
-_ACTIVATION_PERIODS_PER_STATEMENT = {"daily": 7, "weekly": 1, "monthly": 1}
 
 
 def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list[dg.AssetsDefinition]:
@@ -55,9 +51,11 @@ def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list
 
 
 def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDefinition:
-    """<fact>_first_last, daily and self-dependent: yesterday's snapshot merged with today's facts."""
+    """<fact>_first_last, daily and self-dependent: the snapshot before the range merged with
+    the range's facts, a chunk of days per statement."""
     table, facts = first_last_table(fact.name), fact_table(fact.name)
-    sql = load_sql("activation/first_last", fact=fact.name)
+    sql = load_sql("activation/first_last", **fact_tables(fact.name))
+    daily = Grain.of("daily", config)
 
     def prerequisites(window: Window) -> list[Prerequisite]:
         return [Prerequisite(facts.qualified_name, window.days), *previous_partition_loaded(table, window)]
@@ -66,9 +64,11 @@ def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.As
         TableAssetSpec(
             tables=(table,),
             group="activation",
-            grain=Grain.of("daily", config),
+            grain=daily,
             deps=(dg.AssetDep(facts.asset_key), previous_partition_dep(table)),
-            writes=lambda conn, windows: [TableWrite(table, sql, {"partition_date": only(windows).start})],
+            writes=lambda conn, windows: [TableWrite(table, sql, {
+                "first_day": windows[0].start, "last_day": windows[-1].start})],
+            partitions_per_statement=daily.periods_per_chunk,
             prerequisites=prerequisites,
             summaries=_summaries(table, "first_last"),
             description_suffix=" Built from the previous day's snapshot and the day's facts only.",
@@ -82,7 +82,7 @@ def build_activation_grain_asset(
     """<fact>_activation_<grain>: the period's active users and their state."""
     table = activation_table(fact.name, grain.name)
     facts, first_last = fact_table(fact.name), first_last_table(fact.name)
-    sql = load_sql("activation/activation", fact=fact.name)
+    sql = load_sql("activation/activation", **fact_tables(fact.name, grain.name))
 
     def prerequisites(window: Window) -> list[Prerequisite]:
         needed = [Prerequisite(facts.qualified_name, window.days)]
@@ -101,7 +101,7 @@ def build_activation_grain_asset(
                 "first_snapshot": windows[0].start - _ONE_DAY,
                 "last_snapshot": windows[-1].start - _ONE_DAY,
             })],
-            partitions_per_statement=_ACTIVATION_PERIODS_PER_STATEMENT[grain.name],
+            partitions_per_statement=grain.periods_per_chunk,
             prerequisites=prerequisites,
             summaries=_summaries(table, "activation"),
         )
@@ -109,10 +109,11 @@ def build_activation_grain_asset(
 
 
 def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
-    """<fact>_activation_status_<grain>, self-dependent: every known user's status in the period."""
-    table = activation_status_table(fact.name, grain.name)
-    activation, first_last = activation_table(fact.name, grain.name), first_last_table(fact.name)
-    sql = load_sql("activation/activation_status", fact=fact.name, grain=grain.name)
+    """<fact>_activation_status_<grain>, self-dependent: every known user's status in each
+    period, a chunk of periods per statement."""
+    table, activation = activation_status_table(fact.name, grain.name), activation_table(fact.name, grain.name)
+    first_last = first_last_table(fact.name)
+    sql = load_sql("activation/activation_status", **fact_tables(fact.name, grain.name))
 
     def prerequisites(window: Window) -> list[Prerequisite]:
         return [
@@ -123,12 +124,11 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
         ]
 
     def writes(conn, windows: list[Window]) -> list[TableWrite]:
-        window = only(windows)
         params = {
-            "period_start": window.start,
-            "period_end": window.end,
-            "previous_period_start": window.previous_start,
-            "is_first_period": window.is_first,
+            "first_period": windows[0].start,
+            "last_period": windows[-1].start,
+            "seed_period": windows[0].previous_start,
+            "is_first_partition": windows[0].is_first,
         }
         return [TableWrite(table, sql, params)]
 
@@ -143,6 +143,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
                 previous_partition_dep(table),
             ),
             writes=writes,
+            partitions_per_statement=grain.periods_per_chunk,
             prerequisites=prerequisites,
             summaries=_summaries(table, "activation_status"),
             description_suffix=(" Built from FirstLast, the activation of the period and of the one before, and the"
@@ -154,7 +155,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
 def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
     """<fact>_active_users_<grain>: the period's active-user decomposition."""
     table, status = active_users_table(fact.name, grain.name), activation_status_table(fact.name, grain.name)
-    sql = load_sql("activation/active_users", fact=fact.name, grain=grain.name)
+    sql = load_sql("activation/active_users", **fact_tables(fact.name, grain.name))
     return build_table_asset(
         TableAssetSpec(
             tables=(table,),

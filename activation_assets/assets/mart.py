@@ -17,7 +17,6 @@ from activation_assets.assets.partitioned import (
     TableAssetSpec,
     Window,
     build_table_asset,
-    only,
     previous_partition_dep,
     previous_partition_loaded,
     windows_of,
@@ -34,13 +33,20 @@ from activation_assets.tables import (
     first_activation_events_table,
     funnel_table,
 )
-from activation_assets.warehouse import Prerequisite, TableWrite, require_loaded, warehouse_connection
+from activation_assets.warehouse import (
+    Prerequisite,
+    TableWrite,
+    require_loaded,
+    transaction,
+    warehouse_connection,
+)
 
 
 def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDefinition:
     """mart.fact_first_activation_events, daily and self-dependent."""
     table, events = first_activation_events_table(), base_events()
     sql = load_sql("mart/fact_first_activation_events")
+    daily = Grain.of("daily", config)
 
     def prerequisites(window: Window) -> list[Prerequisite]:
         return [Prerequisite(events.qualified_name, window.days), *previous_partition_loaded(table, window)]
@@ -49,10 +55,12 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
         TableAssetSpec(
             tables=(table,),
             group="mart",
-            grain=Grain.of("daily", config),
+            grain=daily,
             deps=(dg.AssetDep(events.asset_key), previous_partition_dep(table)),
-            writes=lambda conn, windows: [TableWrite(
-                table, sql, {"partition_date": only(windows).start, "key_events": list(config.funnel_events)})],
+            writes=lambda conn, windows: [TableWrite(table, sql, {
+                "first_day": windows[0].start, "last_day": windows[-1].start,
+                "key_events": list(config.funnel_events)})],
+            partitions_per_statement=daily.periods_per_chunk,
             prerequisites=prerequisites,
             summaries={table.qualified_name: summary_sql("fact_first_activation_events", table)},
             description_suffix=" Rows for first_visit and for every funnel event.",
@@ -163,8 +171,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
             mature_through = conn.execute(
                 "select max(partition_start) - cast(? as integer) + 1 from meta.partition_loads "
                 "where table_name = 'mart.fact_first_activation_events'", [longest_window]).fetchone()[0]
-            conn.execute("begin transaction")
-            try:
+            with transaction(conn):
                 conn.execute("create or replace temp table funnel_open_users as " + load_sql("mart/funnel_open_users"),
                              {"frozen_through": frozen_through, "frozen_at": frozen_at})
                 conn.execute("create or replace temp table current_user_segments as " + current_segments_sql(funnel))
@@ -189,10 +196,6 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
                 for table, by_segment in ((overall, False), (segmented, True)):
                     conn.execute(f"create or replace table {table.qualified_name} as "
                                  + funnel_sql(funnel, by_segment=by_segment), {"longest_window": longest_window})
-                conn.execute("commit")
-            except BaseException:
-                conn.execute("rollback")
-                raise
             for table, by_segment in ((overall, False), (segmented, True)):
                 rows, mature = conn.execute(
                     f"select count(*), count(*) filter (where is_mature) from {table.qualified_name}").fetchone()
@@ -273,16 +276,11 @@ def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
                            computing=f"mart.dim_users {windows[0].key} … {windows[-1].key}")
             conn.execute("create or replace temp table merged_users as " + sql,
                          {"first_date": days[0], "last_date": days[-1]})
-            conn.execute("begin transaction")
-            try:
+            with transaction(conn):
                 conn.execute(f"insert or replace into {dim.qualified_name} select {columns} from merged_users")
                 conn.execute(f"insert or replace into {recency.qualified_name} "
                              "select user_id, latest_event_ts from merged_users")
                 conn.execute(load_sql("mart/dim_users_loads"), {"days": days})
-                conn.execute("commit")
-            except BaseException:
-                conn.execute("rollback")
-                raise
             summaries = partition_summaries(conn, summary_sql("dim_users", dim), [w.start for w in windows])
             users = conn.execute(f"select count(*) from {dim.qualified_name}").fetchone()[0]
             merged = {w.start: summaries[w.start]["users_merged"].value for w in windows}

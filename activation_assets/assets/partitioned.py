@@ -173,7 +173,9 @@ def _write_batch(
     starts = [w.start for w in batch]
     before = conn.totals()
     label = batch[0].key if len(batch) == 1 else f"{batch[0].key} … {batch[-1].key}"
-    needed = merge_prerequisites([p for window in batch for p in spec.prerequisites(window)])
+    needed = merge_prerequisites(
+        [p for window in batch for p in spec.prerequisites(window)],
+        computed_here=[t.qualified_name for t in spec.tables], partition_starts=starts)
     require_loaded(conn, needed, computing=f"{name} {label}")
     written = replace_partitions(conn, starts, spec.writes(conn, batch))
     described = {}

@@ -4,7 +4,7 @@ with history as (
         user_id,
         min(event_date) as first_active_date,
         max(event_date) filter (where event_date < $day) as previous_active_date
-    from fact.{fact}
+    from {facts}
     where event_date <= $day
     group by user_id
     having max(event_date) = $day

@@ -8,6 +8,6 @@ select
     max(event_date) as last_date,
     max(event_datetime) as last_datetime,
     count(distinct event_date) as active_days
-from fact.{fact}
+from {facts}
 where event_date <= $day
 group by user_id

@@ -7,7 +7,7 @@
 -- scans to the days and snapshots read).
 with active_days as (
     select distinct event_date, user_id
-    from fact.{fact}
+    from {facts}
     where event_date >= $first_snapshot + 1 and event_date < $range_end
 ),
 
@@ -26,7 +26,7 @@ known_before as (
     -- The period's active users in the snapshot of the day before it starts: the
     -- semi join builds on the active users and probes the snapshots, never the reverse.
     select k.snapshot_date + 1 as period_start, k.user_id, k.first_date, k.last_date
-    from activation.{fact}_first_last as k
+    from {first_last} as k
     semi join period_activity as a on a.period_start = k.snapshot_date + 1 and a.user_id = k.user_id
     where k.snapshot_date between $first_snapshot and $last_snapshot
 )

@@ -13,7 +13,7 @@ counts as (
         count(*) filter (where status = 'retained') as retained_users,
         count(*) filter (where status = 'reactivated') as reactivated_users,
         count(*) filter (where status = 'inactive' and previous_status <> 'inactive') as churned_users
-    from activation.{fact}_activation_status_{grain}
+    from {status}
     where list_contains(cast($period_starts as date[]), period_start)
     group by all
 ),

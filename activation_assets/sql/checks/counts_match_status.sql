@@ -7,7 +7,7 @@ with counted as (
         count(*) filter (where status = 'retained') as retained_users,
         count(*) filter (where status = 'reactivated') as reactivated_users,
         count(*) filter (where status = 'inactive' and previous_status <> 'inactive') as churned_users
-    from activation.{fact}_activation_status_{grain}
+    from {status}
     where period_start in (select partition_start from check_scope)
     group by all
 )
@@ -15,7 +15,7 @@ with counted as (
 select a.*, c.active_users as status_active_users, c.new_users as status_new_users,
        c.retained_users as status_retained_users, c.reactivated_users as status_reactivated_users,
        c.churned_users as status_churned_users
-from activation.{fact}_active_users_{grain} as a
+from {active_users} as a
 left join counted as c using (period_start)
 where a.period_start in (select partition_start from check_scope)
   and (a.active_users <> a.new_users + a.retained_users + a.reactivated_users

@@ -7,13 +7,13 @@
 with known as (
     select s.partition_start as period_start, count(*) as known_users, sum(hash(f.user_id)::hugeint) as known_hash
     from check_scope as s
-    join activation.{fact}_first_last as f on f.snapshot_date = next_period_start(s.partition_start) - 1
+    join {first_last} as f on f.snapshot_date = next_period_start(s.partition_start) - 1
     group by all
 ),
 
 listed as (
     select period_start, count(*) as status_rows, sum(hash(user_id)::hugeint) as listed_hash
-    from activation.{fact}_activation_status_{grain}
+    from {status}
     where period_start in (select partition_start from check_scope)
     group by all
 )

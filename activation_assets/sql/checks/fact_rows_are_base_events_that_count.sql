@@ -8,7 +8,7 @@ with fact_side as (
         event_date,
         count(*) as events,
         sum(hash(event_id, user_id, event_name, event_datetime)::hugeint) as events_hash
-    from fact.{fact}
+    from {facts}
     where event_date in (select partition_start from check_scope)
     group by all
 ),

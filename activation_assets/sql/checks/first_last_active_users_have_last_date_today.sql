@@ -5,7 +5,7 @@ with active as (
     select event_date as day, count(*) as users, sum(hash(user_id)::hugeint) as users_hash
     from (
         select distinct event_date, user_id
-        from fact.{fact}
+        from {facts}
         where event_date in (select partition_start from check_scope)
     )
     group by all
@@ -13,7 +13,7 @@ with active as (
 
 last_seen_today as (
     select snapshot_date as day, count(*) as users, sum(hash(user_id)::hugeint) as users_hash
-    from activation.{fact}_first_last
+    from {first_last}
     where snapshot_date in (select partition_start from check_scope) and last_date = snapshot_date
     group by all
 )

@@ -12,14 +12,14 @@ with today as (
         sum(hash(user_id)::hugeint) as users_hash,
         count(*) filter (where first_date = snapshot_date) as new_users,
         coalesce(sum(hash(user_id)::hugeint) filter (where first_date = snapshot_date), 0) as new_users_hash
-    from activation.{fact}_first_last
+    from {first_last}
     where snapshot_date in (select partition_start from check_scope)
     group by all
 ),
 
 yesterday as (
     select snapshot_date + 1 as day, count(*) as users, sum(hash(user_id)::hugeint) as users_hash
-    from activation.{fact}_first_last
+    from {first_last}
     where snapshot_date in (select partition_start - 1 from check_scope)
     group by all
 )

@@ -3,7 +3,7 @@
 -- every_known_user_once); the day's active users are the small side of the only join.
 with active as (
     select distinct event_date as day, user_id
-    from fact.{fact}
+    from {facts}
     where event_date in (select partition_start from check_scope)
 ),
 
@@ -16,7 +16,7 @@ active_totals as (
 known_before as (
     -- The day's active users who were already in the snapshot of the day before.
     select k.snapshot_date + 1 as day, count(*) as users, sum(hash(k.user_id)::hugeint) as users_hash
-    from activation.{fact}_first_last as k
+    from {first_last} as k
     semi join active as a on a.day = k.snapshot_date + 1 and a.user_id = k.user_id
     where k.snapshot_date in (select partition_start - 1 from check_scope)
     group by all
@@ -24,7 +24,7 @@ known_before as (
 
 first_date_today as (
     select snapshot_date as day, count(*) as users, sum(hash(user_id)::hugeint) as users_hash
-    from activation.{fact}_first_last
+    from {first_last}
     where snapshot_date in (select partition_start from check_scope) and first_date = snapshot_date
     group by all
 )

@@ -5,14 +5,14 @@ with this_period as (
         count(*) filter (where status = 'retained') as retained_users,
         count(*) filter (where status = 'inactive' and previous_status <> 'inactive') as churned_users,
         count(*) filter (where previous_status in ('new', 'retained', 'reactivated')) as previously_active
-    from activation.{fact}_activation_status_{grain}
+    from {status}
     where period_start in (select partition_start from check_scope)
     group by all
 ),
 
 previous_period as (
     select next_period_start(period_start) as period_start, count(*) as active_users
-    from activation.{fact}_activation_status_{grain}
+    from {status}
     where period_start in (select period_start(partition_start - 1) from check_scope)
       and status <> 'inactive'
     group by all

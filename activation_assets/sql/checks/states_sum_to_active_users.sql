@@ -2,7 +2,7 @@
 with stated as (
     select period_start, count(*) as stated_users,
            count(*) filter (where state in ('new', 'retained', 'reactivated')) as valid_states
-    from activation.{fact}_activation_{grain}
+    from {activation}
     where period_start in (select partition_start from check_scope)
     group by all
 ),
@@ -10,7 +10,7 @@ with stated as (
 active as (
     -- Fact events grouped by their period (an equality, not a range join per period).
     select period_start(event_date) as period_start, count(distinct user_id) as active_users
-    from fact.{fact}
+    from {facts}
     where event_date >= (select min(partition_start) from check_scope)
       and event_date < (select max(next_period_start(partition_start)) from check_scope)
       and period_start(event_date) in (select partition_start from check_scope)
