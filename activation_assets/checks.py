@@ -16,7 +16,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from activation_assets.assets.fact import fact_event_filter
-from activation_assets.assets.partitioned import DUCKDB_POOL, windows_of, worth_reporting
+from activation_assets.assets.table_asset import DUCKDB_POOL, windows_of, worth_reporting
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.markdown import query_as_markdown

@@ -9,12 +9,56 @@ installed as temporary macros on a connection (`period_start`, `periods_between`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
 import duckdb
 
 from activation_assets.config import ActivationConfig
+
+
+@dataclass(frozen=True)
+class _Cadence:
+    """What makes daily, weekly and monthly periods differ, as data."""
+
+    noun: str
+    longest_period_days: int
+    step_sql: str
+    partitions: Callable[..., dg.TimeWindowPartitionsDefinition]
+    takes_week_offset: bool
+    start_of: Callable[[dt.date, int], dt.date]
+    start_of_sql: Callable[[str, int], str]
+    periods_between_sql: Callable[[str, str], str]
+
+
+def _sunday_based_weekday(day: dt.date) -> int:
+    return (day.weekday() + 1) % 7
+
+
+_CADENCES = {
+    "daily": _Cadence(
+        noun="day", longest_period_days=1, step_sql="interval 1 day",
+        partitions=dg.DailyPartitionsDefinition, takes_week_offset=False,
+        start_of=lambda day, _offset: day,
+        start_of_sql=lambda d, _offset: f"cast({d} as date)",
+        periods_between_sql=lambda a, b: f"date_diff('day', cast({a} as date), cast({b} as date))",
+    ),
+    "weekly": _Cadence(
+        noun="week", longest_period_days=7, step_sql="interval 7 day",
+        partitions=dg.WeeklyPartitionsDefinition, takes_week_offset=True,
+        start_of=lambda day, offset: day - dt.timedelta(days=(_sunday_based_weekday(day) - offset) % 7),
+        start_of_sql=lambda d, offset: f"cast({d} as date) - cast((dayofweek({d}) - {offset} + 7) % 7 as integer)",
+        periods_between_sql=lambda a, b: f"date_diff('day', period_start({a}), period_start({b})) // 7",
+    ),
+    "monthly": _Cadence(
+        noun="month", longest_period_days=31, step_sql="interval 1 month",
+        partitions=dg.MonthlyPartitionsDefinition, takes_week_offset=False,
+        start_of=lambda day, _offset: day.replace(day=1),
+        start_of_sql=lambda d, _offset: f"cast(date_trunc('month', {d}) as date)",
+        periods_between_sql=lambda a, b: f"date_diff('month', cast({a} as date), cast({b} as date))",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -41,20 +85,18 @@ class Grain:
         )
 
     @property
+    def _cadence(self) -> _Cadence:
+        return _CADENCES[self.name]
+
+    @property
     def partitions_def(self) -> dg.TimeWindowPartitionsDefinition:
         """Partitions of whole periods, the first being the first whole one on or after start_date."""
-        start = self.start_date.isoformat()
-        if self.name == "daily":
-            return dg.DailyPartitionsDefinition(start_date=start, timezone=self.timezone)
-        if self.name == "weekly":
-            return dg.WeeklyPartitionsDefinition(
-                start_date=start, day_offset=self.week_start_day_offset, timezone=self.timezone
-            )
-        return dg.MonthlyPartitionsDefinition(start_date=start, timezone=self.timezone)
+        offset = {"day_offset": self.week_start_day_offset} if self._cadence.takes_week_offset else {}
+        return self._cadence.partitions(start_date=self.start_date.isoformat(), timezone=self.timezone, **offset)
 
     @property
     def longest_period_days(self) -> int:
-        return {"daily": 1, "weekly": 7, "monthly": 31}[self.name]
+        return self._cadence.longest_period_days
 
     def first_period_start(self) -> dt.date:
         """The first whole period on or after start_date: the first partition's start."""
@@ -71,16 +113,10 @@ class Grain:
 
     @property
     def period_noun(self) -> str:
-        return {"daily": "day", "weekly": "week", "monthly": "month"}[self.name]
+        return self._cadence.noun
 
     def period_start(self, day: dt.date) -> dt.date:
-        if self.name == "daily":
-            return day
-        if self.name == "weekly":
-            days_into_week = (_sunday_based_weekday(day) - self.week_start_day_offset) % 7
-            return day - dt.timedelta(days=days_into_week)
-        return day.replace(day=1)
-
+        return self._cadence.start_of(day, self.week_start_day_offset)
     def bucket_labels(self) -> list[str]:
         """`a` for a bucket of one value, `a-b` for a bounded one, `a+` for the last."""
         bounds = self.bucket_bounds
@@ -113,25 +149,10 @@ class Grain:
         conn.execute(f"create or replace temp macro inactivity_bucket(n) as case {whens} end")
 
     def _period_start_sql(self, d: str) -> str:
-        if self.name == "daily":
-            return f"cast({d} as date)"
-        if self.name == "weekly":
-            return (
-                f"cast({d} as date) - cast((dayofweek({d}) - {self.week_start_day_offset} + 7) % 7 as integer)"
-            )
-        return f"cast(date_trunc('month', {d}) as date)"
+        return self._cadence.start_of_sql(d, self.week_start_day_offset)
 
     def _next_period_start_sql(self, d: str) -> str:
-        step = {"daily": "interval 1 day", "weekly": "interval 7 day", "monthly": "interval 1 month"}[self.name]
-        return f"cast(cast({d} as date) + {step} as date)"
+        return f"cast(cast({d} as date) + {self._cadence.step_sql} as date)"
 
     def _periods_between_sql(self, a: str, b: str) -> str:
-        if self.name == "daily":
-            return f"date_diff('day', cast({a} as date), cast({b} as date))"
-        if self.name == "weekly":
-            return f"date_diff('day', period_start({a}), period_start({b})) // 7"
-        return f"date_diff('month', cast({a} as date), cast({b} as date))"
-
-
-def _sunday_based_weekday(day: dt.date) -> int:
-    return (day.weekday() + 1) % 7
+        return self._cadence.periods_between_sql(a, b)

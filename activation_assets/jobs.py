@@ -13,18 +13,7 @@ import dagster as dg
 
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import GRAINS, ActivationConfig
-from activation_assets.tables import (
-    activation_status_table,
-    activation_table,
-    active_users_table,
-    base_events,
-    base_events_rejected,
-    dim_users_table,
-    fact_table,
-    first_activation_events_table,
-    first_last_table,
-    funnel_table,
-)
+from activation_assets.tables import dim_users_table, funnel_table, partitioned_tables
 
 
 def job_name(grain: str) -> str:
@@ -32,17 +21,11 @@ def job_name(grain: str) -> str:
 
 
 def asset_keys_by_grain(config: ActivationConfig) -> dict[str, list[dg.AssetKey]]:
-    """The asset keys partitioned by each grain, in dependency order."""
+    """The asset keys partitioned by each grain in use, inputs first."""
     keys: dict[str, list[dg.AssetKey]] = {g: [] for g in GRAINS}
-    keys["daily"] += [base_events().asset_key, base_events_rejected().asset_key]
-    for fact in config.facts:
-        keys["daily"] += [fact_table(fact.name).asset_key, first_last_table(fact.name).asset_key]
-        for grain in fact.grains:
-            keys[grain] += [
-                build(fact.name, grain).asset_key
-                for build in (activation_table, activation_status_table, active_users_table)
-            ]
-    keys["daily"] += [dim_users_table().asset_key, first_activation_events_table().asset_key]
+    for entry in partitioned_tables(config):
+        keys[entry.grain].append(entry.table.asset_key)
+    keys["daily"].append(dim_users_table().asset_key)
     return {g: k for g, k in keys.items() if k}
 
 

@@ -21,7 +21,7 @@ import duckdb
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.jobs import asset_keys_by_grain, job_name, unpartitioned_keys
+from activation_assets.jobs import MART_JOB, asset_keys_by_grain, job_name, unpartitioned_keys
 from activation_assets.tables import base_events
 from activation_assets.warehouse import shared_database_in_process
 
@@ -32,7 +32,10 @@ _INFO_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 @dataclass(frozen=True)
 class PlannedRun:
-    grain: str
+    """One run of one job: which of its assets, over which partitions (none for the
+    unpartitioned funnel reports)."""
+
+    job: str
     asset_keys: tuple[dg.AssetKey, ...]
     partition_keys: tuple[str, ...]
 
@@ -63,9 +66,9 @@ def plan_runs(
         if grain_name == "daily":
             observed = (RAW_EVENTS_KEY,) if base_events().asset_key in chosen else ()
             chosen, reports = observed + chosen + reports, ()
-        runs.append(PlannedRun(grain_name, chosen, partition_keys))
+        runs.append(PlannedRun(job_name(grain_name), chosen, partition_keys))
     if reports:
-        runs.append(PlannedRun("mart", reports, ()))
+        runs.append(PlannedRun(MART_JOB, reports, ()))
     return runs
 
 
@@ -113,8 +116,8 @@ def _execute_in_order(
             tags = {_RANGE_START_TAG: run.partition_keys[0], _RANGE_END_TAG: run.partition_keys[-1]}
         else:
             span, tags = "unpartitioned", {}
-        progress(f"{run.grain}: {len(run.asset_keys)} assets × {span}")
-        job = defs.resolve_job_def(job_name(run.grain))
+        progress(f"{run.job}: {len(run.asset_keys)} assets × {span}")
+        job = defs.resolve_job_def(run.job)
         result = job.execute_in_process(
             instance=instance,
             asset_selection=list(run.asset_keys),
@@ -123,7 +126,7 @@ def _execute_in_order(
             raise_on_error=False,
         )
         results.append(result)
-        progress(f"{run.grain}: run {result.run_id} {'succeeded' if result.success else 'FAILED'}")
+        progress(f"{run.job}: run {result.run_id} {'succeeded' if result.success else 'FAILED'}")
         if not result.success:
             break
     return results

@@ -1,4 +1,4 @@
-"""The table catalogue: every table's name, grain, partition column and columns.
+"""The table catalogue: every table's name, description, partition column and columns.
 
 One definition per kind of table feeds the DuckDB DDL, the Dagster asset description
 and the column schema shown in the UI, so the three cannot drift apart.
@@ -7,8 +7,12 @@ and the column schema shown in the UI, so the three cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dagster as dg
+
+if TYPE_CHECKING:
+    from activation_assets.config import ActivationConfig
 
 _OPTIONAL_ATTRIBUTES = (
     ("country", "varchar", "Country at the event."),
@@ -33,7 +37,7 @@ class Table:
 
     schema: str
     name: str
-    grain: str
+    description: str
     partition_column: str
     columns: tuple[Column, ...]
     unique_key: tuple[str, ...] = ()
@@ -71,9 +75,9 @@ def _storage(column: Column) -> str:
     return " using compression uncompressed" if column.name.endswith("_id") and column.type == "varchar" else ""
 
 
-def _table(schema: str, name: str, grain: str, partition_column: str, columns, *,
+def _table(schema: str, name: str, description: str, partition_column: str, columns, *,
            unique_key: tuple[str, ...] = (), not_null: tuple[str, ...] = ()) -> Table:
-    return Table(schema, name, grain, partition_column, tuple(Column(*c) for c in columns),
+    return Table(schema, name, description, partition_column, tuple(Column(*c) for c in columns),
                  unique_key=unique_key, not_null=not_null)
 
 
@@ -255,14 +259,37 @@ def funnel_table(funnel: str, steps: int, *, by_segment: bool = False) -> Table:
         )), unique_key=key, not_null=(*key, "cohort_users", "is_mature"))
 
 
+PER_GRAIN_TABLES = {"activation": activation_table, "status": activation_status_table,
+                    "active_users": active_users_table}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One table of a configuration's graph: what kind it is, of which fact, and the grain
+    of its partitions."""
+
+    table: Table
+    kind: str
+    grain: str
+    fact: str | None = None
+
+
+def partitioned_tables(config: ActivationConfig) -> list[CatalogueEntry]:
+    """Every partitioned table of the configuration's graph, inputs first (mart.dim_users, one
+    row per user, is not one)."""
+    entries = [CatalogueEntry(base_events(), "base", "daily"), CatalogueEntry(base_events_rejected(), "base", "daily")]
+    for fact in config.facts:
+        entries += [CatalogueEntry(fact_table(fact.name), "fact", "daily", fact.name),
+                    CatalogueEntry(first_last_table(fact.name), "first_last", "daily", fact.name)]
+        entries += [CatalogueEntry(build(fact.name, grain), kind, grain, fact.name)
+                    for grain in fact.grains for kind, build in PER_GRAIN_TABLES.items()]
+    return [*entries, CatalogueEntry(first_activation_events_table(), "first_activation_events", "daily")]
+
+
 def fact_tables(fact: str, grain: str | None = None) -> dict[str, str]:
     """The qualified names of a fact's tables (and, given a grain, of its tables at that
     grain), by the placeholder the SQL files use for each."""
     names = {"facts": fact_table(fact).qualified_name, "first_last": first_last_table(fact).qualified_name}
     if grain:
-        names |= {
-            "activation": activation_table(fact, grain).qualified_name,
-            "status": activation_status_table(fact, grain).qualified_name,
-            "active_users": active_users_table(fact, grain).qualified_name,
-        }
+        names |= {kind: build(fact, grain).qualified_name for kind, build in PER_GRAIN_TABLES.items()}
     return names

@@ -5,10 +5,9 @@ import datetime as dt
 import shutil
 
 import duckdb
-import dagster as dg
 import pytest
 
-from activation_assets.raw_source import RawSourceError, utc_dates_of_local_day
+from activation_assets.raw_source import utc_dates_of_local_day
 
 from .helpers import event, read_rows, read_table, run_range, write_config, write_raw_log
 

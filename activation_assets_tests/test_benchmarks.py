@@ -90,13 +90,15 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
             per_partition = dict(conn.execute(
                 f"select {column}, count(*) from {table} where {column} <= date '2025-01-14' group by all").fetchall())
             assert floors[table]["rows"] == sum(per_partition.values())  # the backfill's rows, not the next day's
-            assert floors[table]["partition_rows"] == max(per_partition.values())
+            # a chunk is the latest 31 days' partitions (backfill.chunk_days): here all fourteen
+            assert floors[table]["chunk_rows"] == sum(per_partition.values())
+            assert floors[table]["chunk"] == f"{min(per_partition)} … {max(per_partition)}"
     # Fourteen days from a Wednesday hold one whole week and no whole month: no monthly rows to write.
     assert {"activation.purchase_activation_status_weekly", "mart.fact_first_activation_events"} <= set(floors)
     assert not [table for table in floors if table.endswith("_monthly")]
     assert written["seconds"] == pytest.approx(sum(t["year_seconds"] for t in floors.values()), abs=0.05 * len(floors))
-    for t in floors.values():  # seconds per row of the partition written, times the table's rows
-        assert t["year_seconds"] == pytest.approx(t["rows"] * t["partition_seconds"] / t["partition_rows"], abs=0.06)
+    for t in floors.values():  # seconds per row of the chunk written, times the table's rows
+        assert t["year_seconds"] == pytest.approx(t["rows"] * t["chunk_seconds"] / t["chunk_rows"], abs=0.06)
     assert written["share_of_backfill"] == round(written["seconds"] / backfill["seconds"], 3)
     assert not list((tmp_path / "work" / "custom").glob("write_floor*"))  # its scratch database is removed
     assert [t["figure"] for t in results["targets"]] == [t.figure for t in TARGETS]

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from activation_assets.config import ConfigError, load_config
+from activation_assets.config import ConfigError
 from activation_assets.definitions import build_definitions, defs
 
 from .helpers import write_config

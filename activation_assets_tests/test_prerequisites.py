@@ -6,13 +6,14 @@ import dagster as dg
 import pytest
 
 from activation_assets.definitions import build_definitions
+from activation_assets.jobs import job_name
 from activation_assets.runner import PlannedRun, execute_runs
 
 from .helpers import event, run_range, write_config, write_raw_log
 
 
 def failure_of(config, grain, keys, partitions):
-    *_, result = execute_runs(build_definitions(config), [PlannedRun(grain, tuple(keys), tuple(partitions))],
+    *_, result = execute_runs(build_definitions(config), [PlannedRun(job_name(grain), tuple(keys), tuple(partitions))],
                               dg.DagsterInstance.ephemeral(), progress=lambda _: None)
     assert not result.success
     return str(next(e.step_failure_data.error for e in result.all_events if e.is_failure and e.step_failure_data))

@@ -34,7 +34,7 @@ from benchmarks import baselines
 from benchmarks.calibration import calibration_seconds, disk_mib_per_second
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
-from benchmarks.results_file import evaluate_targets, time_by_kind, time_split, write_results
+from benchmarks.results_file import asset_kinds, evaluate_targets, step_kind, time_by_kind, time_split, write_results
 from benchmarks.scales import Scale
 from benchmarks.write_floor import write_floor
 
@@ -79,6 +79,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     raw_rows = _count_raw_rows(home / "raw")
     config_path = _write_config(home, settings)
     config = load_config(config_path)
+    kinds = asset_kinds(config)
     _start_fresh(home)
     calibration_before = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
     disk_before = disk_mib_per_second(home, settings.probe_repeats)
@@ -111,7 +112,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "minutes": round(seconds / 60, 2),
         "peak_gib": round(peak / _GIB, 2),
         "duckdb_file_gib": round(_file_size(config.warehouse_path) / _GIB, 2),
-        "steps": _steps_table(steps),
+        "steps": _steps_table(steps, kinds),
         "closing_seconds": closing_seconds("backfill"),
     }
     backfill["time_by_kind"] = time_by_kind(backfill["steps"])
@@ -129,13 +130,13 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "daily_asset_compute_seconds": round(sum(s.seconds for s in daily_steps.values()), 2),
         "daily_asset_duckdb_seconds": round(sum(s.query_seconds for s in daily_steps.values()), 2),
         "rows_scanned": sum(s.rows_scanned for s in steps.values()),
-        "steps": _steps_table(steps),
+        "steps": _steps_table(steps, kinds),
         "closing_seconds": closing_seconds("daily_run"),
     }
     daily_run["time_split"] = time_split(daily_run["seconds"], daily_run["steps"])
     say(f"    {daily_run['seconds']} s end to end, daily assets {daily_run['daily_asset_compute_seconds']} s")
     seconds, _, steps = cli("daily_run_again", "materialize", "--start", str(next_day), "--end", str(next_day))
-    daily_run["repeat"] = {"seconds": round(seconds, 1), "time_split": time_split(seconds, _steps_table(steps)),
+    daily_run["repeat"] = {"seconds": round(seconds, 1), "time_split": time_split(seconds, _steps_table(steps, kinds)),
                            "closing_seconds": closing_seconds("daily_run_again")}
     say(f"    the same run again, warm: {daily_run['repeat']['seconds']} s end to end")
 
@@ -241,10 +242,10 @@ def _file_size(path: str) -> int:
     return sum(Path(p).stat().st_size for p in (path, path + ".wal") if Path(p).exists())
 
 
-def _steps_table(steps: dict[str, StepFigures]) -> list[dict[str, Any]]:
-    """Steps slowest first."""
+def _steps_table(steps: dict[str, StepFigures], kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """Steps slowest first, each with its kind (`asset_kinds`)."""
     return [
-        {"step": key, "seconds": round(s.seconds, 2), "rows_out": s.rows_written, "rows_scanned": s.rows_scanned,
+        {"step": key, "kind": step_kind(key, s.assets, kinds), "seconds": round(s.seconds, 2), "rows_out": s.rows_written, "rows_scanned": s.rows_scanned,
          "duckdb_seconds": round(s.query_seconds, 2)}
         for key, s in sorted(steps.items(), key=lambda item: -item[1].seconds)
     ]

@@ -1,10 +1,11 @@
 """The writing floor: what storing the backfill's rows costs, with nothing computed.
 
-Each partitioned table's largest partition is copied into memory, then inserted into an
-empty table of the same definition in a scratch database with the graph's DuckDB
-settings and checkpointed (the fastest of a few tries). Its time per row, times the rows
-the table holds after the backfill, estimates what writing that table alone costs over
-the whole range: a cost no design that stores the same rows avoids on this machine, so
+Each partitioned table's latest chunk (as many consecutive partitions as a range run
+writes in one statement, `backfill.chunk_days`) is copied into memory, then inserted in
+one statement into an empty table of the same definition in a scratch database with the
+graph's DuckDB settings and checkpointed (the fastest of a few tries). Its time per row,
+times the rows the table holds after the backfill, estimates what writing that table
+alone costs over the whole range: a cost no design that stores the same rows avoids on this machine, so
 it says how much of a backfill time budget is left for reading, computing and checking.
 """
 
@@ -19,28 +20,14 @@ import duckdb
 
 from activation_assets.config import ActivationConfig
 from activation_assets.sql import sql_literal
-from activation_assets.tables import (
-    Table,
-    activation_status_table,
-    activation_table,
-    active_users_table,
-    base_events,
-    base_events_rejected,
-    first_activation_events_table,
-    first_last_table,
-)
+from activation_assets.grains import Grain
+from activation_assets.tables import CatalogueEntry, Table, partitioned_tables
 
 
-def partitioned_tables(config: ActivationConfig) -> list[Table]:
-    """The tables the graph writes partition by partition, for this configuration (a fact
-    is a view over base.events, and stores nothing of its own)."""
-    tables = [base_events(), base_events_rejected()]
-    for fact in config.facts:
-        tables.append(first_last_table(fact.name))
-        for grain in fact.grains:
-            tables += [activation_table(fact.name, grain), activation_status_table(fact.name, grain),
-                       active_users_table(fact.name, grain)]
-    return tables + [first_activation_events_table()]
+def stored_tables(config: ActivationConfig) -> list[CatalogueEntry]:
+    """The tables the graph writes partition by partition (a fact is a view over
+    base.events, and stores nothing of its own)."""
+    return [entry for entry in partitioned_tables(config) if entry.kind != "fact"]
 
 
 def write_floor(config: ActivationConfig, scratch: Path, through: dt.date, tries: int = 3) -> dict[str, Any]:
@@ -51,7 +38,8 @@ def write_floor(config: ActivationConfig, scratch: Path, through: dt.date, tries
     conn = duckdb.connect(str(scratch), config={k: str(v) for k, v in config.duckdb_settings.items()})
     try:
         conn.execute(f"attach {sql_literal(config.warehouse_path)} as source (read_only)")
-        rows = [_table_floor(conn, table, through, tries) for table in partitioned_tables(config)]
+        rows = [_table_floor(conn, entry.table, Grain.of(entry.grain, config).periods_per_chunk, through, tries)
+                for entry in stored_tables(config)]
     finally:
         conn.close()
         for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
@@ -63,7 +51,7 @@ def write_floor(config: ActivationConfig, scratch: Path, through: dt.date, tries
 
 
 def _table_floor(
-    conn: duckdb.DuckDBPyConnection, table: Table, through: dt.date, tries: int
+    conn: duckdb.DuckDBPyConnection, table: Table, chunk_partitions: int, through: dt.date, tries: int
 ) -> dict[str, Any] | None:
     exists = conn.execute(
         "select count(*) from duckdb_tables() where database_name = 'source' and schema_name = ? and table_name = ?",
@@ -71,36 +59,38 @@ def _table_floor(
     ).fetchone()[0]
     if not exists:  # a table is created with its first partition
         return None
-    source = f"source.{table.qualified_name}"
-    largest = conn.execute(
-        f"select {table.partition_column}, count(*) as rows, sum(count(*)) over () as total_rows "
-        f"from {source} where {table.partition_column} <= ? group by all order by rows desc limit 1",
-        [through],
+    source, column = f"source.{table.qualified_name}", table.partition_column
+    chunk = conn.execute(
+        f"select min({column}), max({column}), sum(rows), any_value(total_rows) from ("
+        f"  select {column}, count(*) as rows, sum(count(*)) over () as total_rows from {source}"
+        f"  where {column} <= ? group by all order by {column} desc limit ?)",
+        [through, chunk_partitions],
     ).fetchone()
-    if largest is None:
+    if chunk[0] is None:
         return None
-    partition, partition_rows, total_rows = largest
-    conn.execute(f"create or replace temp table partition_copy as select * from {source} "
-                 f"where {table.partition_column} = ?", [partition])
+    first, last, chunk_rows, total_rows = chunk
+    conn.execute(f"create or replace temp table chunk_copy as select * from {source} "
+                 f"where {column} between ? and ?", [first, last])
     conn.execute(f"create schema if not exists {table.schema}")
     seconds = min(_write_once(conn, table) for _ in range(tries))
-    conn.execute("drop table partition_copy")
+    conn.execute("drop table chunk_copy")
     return {
         "table": table.qualified_name,
-        "partition": str(partition),
-        "partition_rows": partition_rows,
-        "partition_seconds": round(seconds, 3),
+        "chunk": f"{first} … {last}",
+        "chunk_rows": int(chunk_rows),
+        "chunk_seconds": round(seconds, 3),
         "rows": int(total_rows),
-        "year_seconds": round(total_rows * seconds / partition_rows, 1),
+        "year_seconds": round(total_rows * seconds / chunk_rows, 1),
     }
 
 
 def _write_once(conn: duckdb.DuckDBPyConnection, table: Table) -> float:
-    """Seconds to insert the partition copy into a new, empty copy of the table and checkpoint it."""
+    """Seconds to insert the chunk's copy into a new, empty copy of the table, in one
+    statement, and checkpoint it."""
     conn.execute(f"drop table if exists {table.qualified_name}")
     conn.execute(table.create_sql())
     conn.execute("checkpoint")
     began = time.perf_counter()
-    conn.execute(f"insert into {table.qualified_name} by name select * from partition_copy")
+    conn.execute(f"insert into {table.qualified_name} by name select * from chunk_copy")
     conn.execute("checkpoint")
     return time.perf_counter() - began

@@ -12,7 +12,7 @@ import datetime as dt
 import dagster as dg
 
 from activation_assets.assets.partition_metadata import summary_sql
-from activation_assets.assets.partitioned import (
+from activation_assets.assets.table_asset import (
     TableAssetSpec,
     Window,
     build_table_asset,

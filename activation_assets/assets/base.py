@@ -11,11 +11,19 @@ import dagster as dg
 import duckdb
 
 from activation_assets.assets.partition_metadata import summary_sql
-from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
 from activation_assets.assets.raw import RAW_EVENTS_KEY
+from activation_assets.assets.table_asset import (
+    TableAssetSpec,
+    Window,
+    build_table_asset,
+)
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.raw_source import missing_folders, stage_raw_events, utc_dates_of_local_day
+from activation_assets.raw_source import (
+    missing_folders,
+    stage_raw_events,
+    utc_dates_of_local_day,
+)
 from activation_assets.sql import load_sql
 from activation_assets.tables import base_events, base_events_rejected, raw_reads
 from activation_assets.warehouse import TableWrite

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from activation_assets.assets.partition_metadata import summary_sql
-from activation_assets.assets.partitioned import TableAssetSpec, Window, build_table_asset
+from activation_assets.assets.table_asset import TableAssetSpec, Window, build_table_asset
 from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql, sql_literal

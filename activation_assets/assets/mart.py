@@ -12,7 +12,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from activation_assets.assets.partition_metadata import cost_metadata, cost_shares, partition_summaries, summary_sql
-from activation_assets.assets.partitioned import (
+from activation_assets.assets.table_asset import (
     DUCKDB_POOL,
     TableAssetSpec,
     Window,
@@ -153,7 +153,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
             deps=[first_activation_events_table().asset_key, dim_users_table().asset_key],
             group_name="mart",
             kinds={"duckdb"},
-            description=f"{table.grain} {steps} (days from the first visit).",
+            description=f"{table.description} {steps} (days from the first visit).",
             metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table.qualified_name},
         )
         for table in (overall, segmented)
@@ -263,7 +263,7 @@ def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
         group_name="mart",
         kinds={"duckdb"},
         pool=DUCKDB_POOL,
-        description=f"{dim.grain} First-touch attributes at the first event, latest attributes at the latest.",
+        description=f"{dim.description} First-touch attributes at the first event, latest attributes at the latest.",
         metadata={"dagster/column_schema": dim.column_schema, "dagster/table_name": dim.qualified_name},
     )
     def _dim_users(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:

@@ -2,9 +2,10 @@
 
 Each layer describes its tables as a `TableAssetSpec` (what to write for a partition,
 what must be loaded first, what to report); this module turns that into a Dagster
-asset. Every asset has a single-run backfill policy, so a range arrives as one run: it
-walks its partitions in date order where a partition reads the previous one (FirstLast,
-status), and writes the whole range in one statement where partitions are independent.
+asset. Every asset has a single-run backfill policy, so a range arrives as one run,
+written in chunks of consecutive partitions, one statement and one atomic replace per
+chunk: a table that reads its own previous partition (FirstLast, status) gets the
+partition before the chunk as its seed, so a daily run is a range of one.
 """
 
 
@@ -68,9 +69,9 @@ class TableAssetSpec:
     # Raises, before anything is written, when the run's inputs outside the warehouse are
     # not all there (the raw folders of base.events); given every window of the run.
     inputs_ready: Callable[[duckdb.DuckDBPyConnection, list[Window]], None] | None = None
-    # Partitions that do not read each other are written several per statement (`writes`
-    # gets that many consecutive windows; None = every window of the run); a partition
-    # that reads the previous one is written one at a time, in order.
+    # Consecutive partitions written per statement (`writes` gets that many windows, in
+    # date order; None = every window of the run): bounded where a chunk holds a row per
+    # known user per partition, so that its memory stays bounded.
     partitions_per_statement: int | None = 1
 
 
@@ -85,12 +86,6 @@ def previous_partition_dep(table: Table) -> dg.AssetDep:
 def previous_partition_loaded(table: Table, window: Window) -> list[Prerequisite]:
     """A self-dependent table needs its previous partition, except in its first one."""
     return [] if window.is_first else [Prerequisite(table.qualified_name, (window.previous_start,))]
-
-
-def only(windows: list[Window]) -> Window:
-    """The single window given to a table whose partitions are written one at a time."""
-    (window,) = windows
-    return window
 
 
 def windows_of(grain: Grain, partition_keys: list[str]) -> list[Window]:
@@ -120,7 +115,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
             key=table.asset_key,
             deps=list(spec.deps),
             group_name=spec.group,
-            description=f"{table.grain}{spec.description_suffix}",
+            description=f"{table.description}{spec.description_suffix}",
             kinds={"duckdb"},
             metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table.qualified_name},
         )
