@@ -101,11 +101,24 @@ def test_a_tiny_benchmark_writes_every_section_and_its_numbers_hang_together(tmp
         assert t["year_seconds"] == pytest.approx(t["rows"] * t["chunk_seconds"] / t["chunk_rows"], abs=0.06)
     assert written["share_of_backfill"] == round(written["seconds"] / backfill["seconds"], 3)
     assert not list((tmp_path / "work" / "custom").glob("write_floor*"))  # its scratch database is removed
+    bare = results["bare_first_last"]
+    assert bare["same_rows_as_stored"]  # an independent computation agrees with the backfill
+    assert {f["table"] for f in bare["facts"]} == {"activation.visit_first_last", "activation.purchase_first_last"}
+    for f in bare["facts"]:
+        assert f["rows"] == floors[f["table"]]["rows"]  # every snapshot row of the backfilled days
+        assert f["chunks"] == 1  # fourteen days, one 31-day chunk
+        assert f["backfill_step_seconds"] == steps["__".join(f["table"].split("."))]["seconds"]
+    assert bare["ratio"] == round(bare["backfill_step_seconds"] / bare["seconds"], 2)
+    assert not list((tmp_path / "work" / "custom").glob("bare_first_last*"))
+    reprocess = results["reprocess"]  # fifteen loaded days: all of them are the last thirty
+    assert (reprocess["since"], reprocess["days"]) == ("2025-01-01", 15) and reprocess["seconds"] > 0
+    assert reprocess["share_of_backfill"] == round(reprocess["seconds"] / backfill["seconds"], 3)
+    assert reprocess["days_share"] == 1.0  # the backfill's fourteen days and the next day
     assert [t["figure"] for t in results["targets"]] == [t.figure for t in TARGETS]
     assert not any(t["binding"] for t in results["targets"])  # targets bind at scale L only
 
     markdown = (results_dir / "custom.md").read_text()
-    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## (f)", "## Targets", "| kind of step |",
+    for heading in ("## (a)", "## (b)", "## (c)", "## (d)", "## (e)", "## (f)", "## (g)", "## (h)", "## Targets", "| kind of step |",
                     "is DuckDB executing the statements", f"took {calibration['before']} s before the runs",
                     f"The disk wrote and synced {disk['before']['write_and_sync']} MiB/s",
                     f"the first run wrote): {daily['repeat']['seconds']} s end to end",

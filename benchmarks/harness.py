@@ -1,6 +1,7 @@
 """One benchmark at one scale: generate, backfill, a next-day run (and the same again,
-warm), the history probe, the naive baseline, the floor and the writing floor; every
-figure goes to `results/<scale>.json` and `.md`.
+warm), the history probe, the naive baseline, the floor, the writing floor, the bare
+set-based FirstLast and a reprocess of the last 30 days; every figure goes to
+`results/<scale>.json` and `.md`.
 
 The graph runs through the project's command line in a child process (as a user runs
 it), so its wall time and the memory of its whole process tree are what a user sees;
@@ -26,11 +27,12 @@ import dagster as dg
 import duckdb
 import yaml
 
-from activation_assets.config import load_config
+from activation_assets.config import ActivationConfig, load_config
 from activation_assets.generate import GenerateParams, generate_events
 from activation_assets.instance import ensure_dagster_home
 from activation_assets.jobs import asset_keys_by_grain
 from benchmarks import baselines
+from benchmarks.bare_first_last import bare_first_last
 from benchmarks.calibration import calibration_seconds, disk_mib_per_second
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
@@ -41,6 +43,8 @@ from benchmarks.write_floor import write_floor
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "activation.yaml"
 START_DATE = dt.date(2025, 1, 1)
+# The late-data reprocess measured: the last month, run the way `reprocess --since` runs it.
+REPROCESS_DAYS = 30
 _GIB = 1024**3
 _CLOSING = re.compile(r"warehouse closed in ([0-9.]+) s")
 
@@ -189,6 +193,21 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     written["share_of_backfill"] = round(written["seconds"] / backfill["seconds"], 3)
     say(f"    writing floor {written['minutes']} min ({written['share_of_backfill']:.0%} of the backfill)")
 
+    say("    the year's FirstLast snapshots alone, set-based, with nothing around them")
+    bare = _bare_first_last_figures(config, home, backfill["steps"], last_day)
+    say(f"    bare FirstLast {bare['seconds']} s; the backfill's FirstLast steps {bare['backfill_step_seconds']} s "
+        f"({bare['ratio']}×)")
+
+    since = max(START_DATE, next_day - dt.timedelta(days=REPROCESS_DAYS - 1))
+    say(f"    reprocessing the last {(next_day - since).days + 1} days ({since} … {next_day})")
+    seconds, peak, _ = cli("reprocess", "reprocess", "--since", str(since))
+    reprocess = {"since": str(since), "days": (next_day - since).days + 1, "seconds": round(seconds, 1),
+                 "peak_gib": round(peak / _GIB, 2), "closing_seconds": closing_seconds("reprocess")}
+    reprocess["share_of_backfill"] = round(reprocess["seconds"] / backfill["seconds"], 3)
+    reprocess["days_share"] = round(reprocess["days"] / ((next_day - START_DATE).days + 1), 3)
+    say(f"    {reprocess['seconds']} s, {reprocess['share_of_backfill']:.1%} of the backfill for "
+        f"{reprocess['days_share']:.1%} of the loaded days")
+
     say(f"[{scale.name}] 6/6 writing results")
     calibration_after = calibration_seconds(home, config.duckdb_settings, settings.probe_repeats)
     calibration = {"before": round(calibration_before, 2), "after": round(calibration_after, 2)}
@@ -203,6 +222,8 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         "naive": naive_figures,
         "floor": floor_figures,
         "write_floor": written,
+        "bare_first_last": bare,
+        "reprocess": reprocess,
     }
     results["targets"] = evaluate_targets(results)
     write_results(results, settings.results_dir, scale.name)
@@ -240,6 +261,22 @@ def _count_raw_rows(raw: Path) -> int:
 
 def _file_size(path: str) -> int:
     return sum(Path(p).stat().st_size for p in (path, path + ".wal") if Path(p).exists())
+
+
+def _bare_first_last_figures(
+    config: ActivationConfig, home: Path, steps: list[dict[str, Any]], last_day: dt.date
+) -> dict[str, Any]:
+    """Each fact's bare set-based FirstLast over the backfill's days, against the
+    backfill's FirstLast step of the same fact."""
+    facts = [bare_first_last(config, fact.name, home / "bare_first_last.duckdb", START_DATE, last_day)
+             for fact in config.facts]
+    by_step = {s["step"]: s["seconds"] for s in steps}
+    for figures in facts:
+        figures["backfill_step_seconds"] = by_step["__".join(figures["table"].split("."))]
+    seconds = max(round(sum(f["seconds"] for f in facts), 3), 0.001)
+    step_seconds = round(sum(f["backfill_step_seconds"] for f in facts), 2)
+    return {"seconds": seconds, "backfill_step_seconds": step_seconds, "ratio": round(step_seconds / seconds, 2),
+            "same_rows_as_stored": all(f["same_rows_as_stored"] for f in facts), "facts": facts}
 
 
 def _steps_table(steps: dict[str, StepFigures], kinds: dict[str, str]) -> list[dict[str, Any]]:

@@ -121,6 +121,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"and {floor['daily_rows_ratio']}× its rows.",
         "",
         *_write_floor_markdown(results.get("write_floor")),
+        *_bare_first_last_markdown(results.get("bare_first_last")),
+        *_reprocess_markdown(results.get("reprocess")),
     ]
     missed = [t for t in results["targets"] if not t["met"] and t["binding"]]
     if missed:
@@ -301,6 +303,41 @@ def _write_floor_markdown(written: dict[str, Any] | None) -> list[str]:
         "|---|---|---|---|---|---|",
         *[f"| {t['table']} | {t['chunk']} | {t['chunk_rows']:,} | {t['chunk_seconds']} | {t['rows']:,} "
           f"| {t['year_seconds']} |" for t in written["tables"]],
+        "",
+    ]
+
+
+def _bare_first_last_markdown(bare: dict[str, Any] | None) -> list[str]:
+    """Section (g), when the results have it."""
+    if bare is None:
+        return []
+    return [
+        "## (g) Bare set-based FirstLast: the backfill's snapshots with nothing around them",
+        "",
+        f"{bare['seconds']} s for every fact's snapshots of the backfilled days (intervals of each user's running "
+        f"values from window functions, then one insert per chunk into a scratch database; no Dagster, no checks, "
+        f"no metadata); the backfill's FirstLast steps took {bare['backfill_step_seconds']} s, {bare['ratio']}× "
+        f"that. Same rows as stored: {'yes' if bare['same_rows_as_stored'] else '**no**'}.",
+        "",
+        "| table | bare seconds | chunks | rows | backfill step seconds |",
+        "|---|---|---|---|---|",
+        *[f"| {f['table']} | {f['seconds']} | {f['chunks']} | {f['rows']:,} | {f['backfill_step_seconds']} |"
+          for f in bare["facts"]],
+        "",
+    ]
+
+
+def _reprocess_markdown(reprocess: dict[str, Any] | None) -> list[str]:
+    """Section (h), when the results have it."""
+    if reprocess is None:
+        return []
+    return [
+        "## (h) Late data: `reprocess --since` the last days",
+        "",
+        f"{reprocess['days']} days ({reprocess['since']} on) and the weeks and months they close: "
+        f"{reprocess['seconds']} s end to end, peak {reprocess['peak_gib']} GiB, "
+        f"{reprocess['share_of_backfill']:.1%} of the backfill's wall time for {reprocess['days_share']:.1%} "
+        "of the loaded days.",
         "",
     ]
 
