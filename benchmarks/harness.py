@@ -36,7 +36,14 @@ from benchmarks.bare_first_last import bare_first_last
 from benchmarks.calibration import calibration_seconds, disk_mib_per_second
 from benchmarks.dagster_runs import StepFigures, run_ids, step_figures
 from benchmarks.process_tree import run_measured
-from benchmarks.results_file import asset_kinds, evaluate_targets, step_kind, time_by_kind, time_split, write_results
+from benchmarks.results_file import (
+    asset_kinds,
+    evaluate_targets,
+    step_kind,
+    time_by_kind,
+    time_split,
+    write_results,
+)
 from benchmarks.scales import Scale
 from benchmarks.write_floor import write_floor
 

@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 
 from activation_assets.config import ActivationConfig
-from activation_assets.sql import sql_literal
 from activation_assets.grains import Grain
+from activation_assets.sql import sql_literal
 from activation_assets.tables import CatalogueEntry, Table, partitioned_tables
 
 
