@@ -2,6 +2,10 @@
 -- range (the seed) merged with the fact's activity in the range, for every user known by
 -- D. Never reads more history than one snapshot and the range's facts; a daily run is a
 -- range of one day.
+-- A user's values change only on an active day, so they are intervals of days: the
+-- seed's values from the range's first day until the first active day in it, then each
+-- active day's values until the next one (or the range's last day); each interval is
+-- spread over its days. No join of days onto activity, only the seed's join by user.
 -- Params: $first_day, $last_day.
 with seed as (
     select user_id, first_date, first_datetime, last_date, last_datetime, active_days
@@ -17,51 +21,55 @@ daily_activity as (
 ),
 
 running_activity as (
-    -- Each active (user, day), with the user's active days in the range up to that day.
+    -- Each active (user, day): the user's active days in the range up to it, the next
+    -- active day, and the first active day of the range.
     select
         user_id,
         event_date,
         last_datetime,
-        count(*) over (partition by user_id order by event_date) as active_days_in_range
+        count(*) over by_day as active_days_in_range,
+        lead(event_date) over by_day as next_active_date,
+        first_value(event_date) over by_day as first_date_in_range,
+        first_value(first_datetime) over by_day as first_datetime_in_range
     from daily_activity
+    window by_day as (partition by user_id order by event_date)
 ),
 
-first_in_range as (
-    select user_id, min(event_date) as first_date, arg_min(first_datetime, event_date) as first_datetime
-    from daily_activity
-    group by user_id
-),
-
-users as (
-    -- Every user known on a day of the range, and the first day of the range they are known.
+intervals as (
     select
-        coalesce(s.user_id, f.user_id) as user_id,
-        coalesce(s.first_date, f.first_date) as first_date,
-        coalesce(s.first_datetime, f.first_datetime) as first_datetime,
-        s.last_date as seed_last_date,
-        s.last_datetime as seed_last_datetime,
-        coalesce(s.active_days, 0) as seed_active_days,
-        case when s.user_id is null then f.first_date else cast($first_day as date) end as known_from
+        s.user_id,
+        s.first_date,
+        s.first_datetime,
+        s.last_date,
+        s.last_datetime,
+        s.active_days,
+        cast($first_day as date) as valid_from,
+        coalesce(a.event_date - 1, cast($last_day as date)) as valid_to
     from seed as s
-    full outer join first_in_range as f on f.user_id = s.user_id
-),
+    left join running_activity as a on a.user_id = s.user_id and a.active_days_in_range = 1
+    where a.event_date is null or a.event_date > cast($first_day as date)
 
-known as (
+    union all
+
     select
-        cast(unnest(generate_series(known_from, cast($last_day as date), interval 1 day)) as date) as snapshot_date,
-        user_id, first_date, first_datetime, seed_last_date, seed_last_datetime, seed_active_days
-    from users
+        a.user_id,
+        coalesce(s.first_date, a.first_date_in_range) as first_date,
+        coalesce(s.first_datetime, a.first_datetime_in_range) as first_datetime,
+        a.event_date as last_date,
+        a.last_datetime,
+        coalesce(s.active_days, 0) + a.active_days_in_range as active_days,
+        a.event_date as valid_from,
+        coalesce(a.next_active_date - 1, cast($last_day as date)) as valid_to
+    from running_activity as a
+    left join seed as s on s.user_id = a.user_id
 )
 
 select
-    k.snapshot_date,
-    k.user_id,
-    k.first_date,
-    k.first_datetime,
-    coalesce(a.event_date, k.seed_last_date) as last_date,
-    coalesce(a.last_datetime, k.seed_last_datetime) as last_datetime,
-    k.seed_active_days + coalesce(a.active_days_in_range, 0) as active_days
-from known as k
--- The user's latest active day on or before D within the range, if any.
-asof left join running_activity as a
-  on a.user_id = k.user_id and a.event_date <= k.snapshot_date
+    cast(unnest(generate_series(valid_from, valid_to, interval 1 day)) as date) as snapshot_date,
+    user_id,
+    first_date,
+    first_datetime,
+    last_date,
+    last_datetime,
+    active_days
+from intervals
