@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 
 from activation_assets.config import ActivationConfig
+from activation_assets.sql import Macro
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,23 @@ class Grain:
         index = sum(1 for lower in self.bucket_bounds if lower <= periods) - 1
         return self.bucket_labels()[index]
 
-    def install_macros(self, conn: duckdb.DuckDBPyConnection) -> None:
-        """Define this grain's period macros on the connection."""
-        conn.execute(f"create or replace temp macro period_start(d) as {self._period_start_sql('d')}")
-        conn.execute(
-            "create or replace temp macro periods_between(a, b) as "
-            + self._periods_between_sql("a", "b")
-        )
-        conn.execute(f"create or replace temp macro next_period_start(d) as {self._next_period_start_sql('d')}")
+    def macros(self) -> tuple[Macro, ...]:
+        """This grain's period macros, which the activation SQL is written against."""
         whens = " ".join(
             f"when n >= {lower} then '{label}'"
             for lower, label in reversed(list(zip(self.bucket_bounds, self.bucket_labels())))
         )
-        conn.execute(f"create or replace temp macro inactivity_bucket(n) as case {whens} end")
+        return (
+            Macro("period_start", ("d",), self._period_start_sql("d")),
+            Macro("periods_between", ("a", "b"), self._periods_between_sql("a", "b")),
+            Macro("next_period_start", ("d",), self._next_period_start_sql("d")),
+            Macro("inactivity_bucket", ("n",), f"case {whens} end"),
+        )
+
+    def install_macros(self, conn: duckdb.DuckDBPyConnection) -> None:
+        """Define this grain's period macros on the connection."""
+        for macro in self.macros():
+            conn.execute(macro.create_sql())
 
     def _period_start_sql(self, d: str) -> str:
         return self._cadence.start_of_sql(d, self.week_start_day_offset)

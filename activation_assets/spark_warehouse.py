@@ -1,0 +1,120 @@
+"""Writing a Spark warehouse of partitioned tables with the DuckDB warehouse's guarantees.
+
+Parquet tables in Spark's catalog have no transaction, no DELETE and no MERGE, and a
+dynamic partition overwrite leaves a partition whose new result is empty with its old
+rows. So a chunk of partitions is replaced in steps whose order is the guarantee:
+
+1. the new rows are computed into a staging table (a failure here changes nothing);
+2. the chunk's partitions are un-recorded in `meta.partition_loads`;
+3. the chunk's partitions are dropped and the staged rows inserted;
+4. the chunk's partitions are recorded as loaded, with their row counts, last.
+
+A run killed in 2–4 leaves partitions that are not recorded as loaded, which every
+reader refuses (the prerequisite check) and the next run recomputes. Delta and Iceberg
+tables make 2–4 one atomic commit; on Parquet they are not atomic for readers that do
+not consult the load record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Collection, Sequence
+
+from pyspark.sql import SparkSession
+
+from activation_assets.spark_sql import column_type, sql_value, to_spark
+from activation_assets.sql import Macro
+from activation_assets.tables import Table
+from activation_assets.warehouse import SCHEMAS, Prerequisite, TableWrite
+
+PARTITION_LOADS = "meta.partition_loads"
+_PARTITION_LOADS_DDL = (
+    f"create table if not exists {PARTITION_LOADS} (partition_start date, row_count bigint, "
+    "loaded_at timestamp, table_name string) using parquet partitioned by (table_name)"
+)
+
+
+def prepare_warehouse(spark: SparkSession) -> None:
+    """The layer's databases and the load record."""
+    for schema in SCHEMAS:
+        spark.sql(f"create database if not exists {schema}")
+    spark.sql(_PARTITION_LOADS_DDL)
+
+
+def create_table_sql(table: Table, table_format: str = "parquet") -> str:
+    """The catalogue's table as a Spark table partitioned by its partition column."""
+    columns = ", ".join(f"{c.name} {column_type(c.type)}" for c in table.columns)
+    return (f"create table if not exists {table.qualified_name} ({columns}) using {table_format} "
+            f"partitioned by ({table.partition_column})")
+
+
+def replace_partitions(
+    spark: SparkSession, partition_starts: Sequence[dt.date], writes: Sequence[TableWrite],
+    macros: Collection[Macro] = (), table_format: str = "parquet",
+) -> dict[str, dict[dt.date, int]]:
+    """Replace the given partitions of each table by its write's rows, then record them
+    as loaded; returns the rows written per table and partition."""
+    if any(write.as_view for write in writes):
+        raise ValueError("views are defined by the engine's define_view, not replaced as partitions")
+    starts = sorted(partition_starts)
+    staged = {}
+    try:
+        for write in writes:
+            spark.sql(create_table_sql(write.table, table_format))
+            staged[write.table.qualified_name] = _stage(spark, write, starts, macros)
+        rows = {}
+        for write in writes:
+            table, staging = write.table, staged[write.table.qualified_name]
+            _record_loads(spark, table, starts, counts=None)
+            for start in starts:
+                spark.sql(f"alter table {table.qualified_name} drop if exists partition "
+                          f"({table.partition_column} = '{start.isoformat()}')")
+            columns = ", ".join(c.name for c in table.columns)
+            spark.sql(f"insert into {table.qualified_name} ({columns}) select {columns} from {staging}")
+            counts = dict(spark.sql(
+                f"select {table.partition_column}, count(*) from {staging} group by 1").collect())
+            rows[table.qualified_name] = {start: counts.get(start, 0) for start in starts}
+            _record_loads(spark, table, starts, counts=rows[table.qualified_name])
+        return rows
+    finally:
+        for staging in staged.values():
+            spark.sql(f"drop table if exists {staging}")
+
+
+def _stage(spark: SparkSession, write: TableWrite, starts: list[dt.date], macros: Collection[Macro]) -> str:
+    """The write's rows of the given partitions, in a table of their own."""
+    table = write.table
+    staging = f"meta.staging_{table.schema}_{table.name}_{uuid.uuid4().hex[:8]}"
+    select_sql = to_spark(write.select_sql, write.params, macros)
+    in_partitions = f"array_contains({sql_value(starts).sql(dialect='spark')}, {table.partition_column})"
+    spark.sql(f"create table {staging} using parquet as select * from ({select_sql}) where {in_partitions}")
+    return staging
+
+
+def _record_loads(spark: SparkSession, table: Table, starts: list[dt.date], counts: dict[dt.date, int] | None) -> None:
+    """Rewrite the table's load records: without `starts` (counts None), or with them
+    loaded at `counts` rows. The records of one table are a few rows per partition,
+    collected to the driver so the partition is not read while it is overwritten."""
+    kept = [
+        (row.partition_start, row.row_count, row.loaded_at)
+        for row in spark.sql(
+            f"select partition_start, row_count, loaded_at from {PARTITION_LOADS} where table_name = ?",
+            args=[table.qualified_name]).collect()
+        if row.partition_start not in starts
+    ]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    records = kept + [(start, counts[start], now) for start in starts] if counts is not None else kept
+    frame = spark.createDataFrame(records, "partition_start date, row_count bigint, loaded_at timestamp")
+    frame.createOrReplaceTempView("_partition_loads_rewrite")
+    spark.sql(f"insert overwrite table {PARTITION_LOADS} partition (table_name = "
+              f"{sql_value(table.qualified_name).sql(dialect='spark')}) "
+              "select partition_start, row_count, loaded_at from _partition_loads_rewrite")
+
+
+def missing_partitions(spark: SparkSession, prerequisite: Prerequisite) -> list[dt.date]:
+    """The prerequisite's partitions that have no load record."""
+    loaded = {row.partition_start for row in spark.sql(
+        f"select partition_start from {PARTITION_LOADS} where table_name = ?",
+        args=[prerequisite.table_name]).collect()}
+    return [d for d in prerequisite.partition_starts if d not in loaded]
