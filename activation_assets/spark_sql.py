@@ -88,12 +88,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def column_type(duckdb_type: str, rules: Collection[Rule] = RULES) -> str:
-    """A DuckDB column type as Spark's, under the same rules as the statements."""
-    tree: exp.Expression = exp.DataType.build(duckdb_type, dialect=READ_DIALECT)
-    for rule in rules:
-        tree = rule.rewrite(tree)
-    return tree.sql(dialect=WRITE_DIALECT)
+def column_type(duckdb_type: str) -> str:
+    """A DuckDB column type as Spark's (DuckDB's wall-clock timestamp is Spark's TIMESTAMP_NTZ)."""
+    return exp.DataType.build(duckdb_type, dialect=READ_DIALECT).sql(dialect=WRITE_DIALECT)
 
 
 def to_spark(
