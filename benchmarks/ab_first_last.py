@@ -2,7 +2,7 @@
 on one chunk of a benchmark warehouse, A/B interleaved (A B B A A B).
 
 Each run computes one fact's snapshots of the chunk from the stored seed and facts
-(attached read-only) into an empty scratch database with the graph's DuckDB settings,
+(attached read-only) into an empty scratch database with the benchmark's DuckDB settings,
 then checkpoints; both sides must give the same rows (count and hash sum). Isolates the
 statement from everything else a backfill does, on data of the scale measured.
 """
@@ -17,15 +17,12 @@ import subprocess
 import time
 from pathlib import Path
 
-import duckdb
-
-from activation_assets.sql import sql_literal
+from activation_assets.config import ActivationConfig, load_config
 from activation_assets.tables import fact_tables, first_last_table
+from benchmarks.scratch import row_hash_sql, scratch_database
 
 REPO = Path(__file__).resolve().parents[1]
 SQL_FILE = "activation_assets/sql/activation/first_last.sql"
-SETTINGS = {"memory_limit": "4GB", "checkpoint_threshold": "512MB", "max_vacuum_tasks": "0"}
-HASHED = "hash(snapshot_date, user_id, first_date, first_datetime, last_date, last_datetime, active_days)"
 
 
 def statement_at(rev: str, fact: str) -> str:
@@ -34,13 +31,9 @@ def statement_at(rev: str, fact: str) -> str:
     return text.format(**{k: f"source.{v}" for k, v in fact_tables(fact).items()})
 
 
-def run_once(warehouse: Path, scratch: Path, sql: str, fact: str, first: dt.date, last: dt.date) -> dict:
-    for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+def run_once(config: ActivationConfig, scratch: Path, sql: str, fact: str, first: dt.date, last: dt.date) -> dict:
     table = first_last_table(fact)
-    conn = duckdb.connect(str(scratch), config=SETTINGS)
-    try:
-        conn.execute(f"attach {sql_literal(str(warehouse))} as source (read_only)")
+    with scratch_database(scratch, config.warehouse_path, config.duckdb_settings) as conn:
         conn.execute(f"create schema {table.schema}")
         conn.execute(table.create_sql())
         began = time.perf_counter()
@@ -48,11 +41,7 @@ def run_once(warehouse: Path, scratch: Path, sql: str, fact: str, first: dt.date
                      {"first_day": first, "last_day": last})
         conn.execute("checkpoint")
         seconds = time.perf_counter() - began
-        rows, digest = conn.execute(f"select count(*), sum({HASHED}) from {table.qualified_name}").fetchone()
-    finally:
-        conn.close()
-        for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        rows, digest = conn.execute(f"select count(*), sum({row_hash_sql(table)}) from {table.qualified_name}").fetchone()
     return {"seconds": round(seconds, 2), "rows": int(rows), "digest": str(digest)}
 
 
@@ -66,13 +55,13 @@ def main() -> None:
     parser.add_argument("--last", type=dt.date.fromisoformat, default=dt.date(2025, 7, 1))
     args = parser.parse_args()
     work = REPO / "benchmarks" / "work" / args.scale
-    warehouse = work / "warehouse.duckdb"
-    if not warehouse.exists():
-        raise SystemExit(f"{warehouse} does not exist: run `make bench SCALE={args.scale}` first")
+    config = load_config(work / "activation.yaml") if (work / "activation.yaml").exists() else None
+    if config is None or not Path(config.warehouse_path).exists():
+        raise SystemExit(f"no benchmark warehouse under {work}: run `make bench SCALE={args.scale}` first")
     sql = {"A": statement_at(args.a, args.fact), "B": statement_at(args.b, args.fact)}
     runs = []
     for side in "ABBAAB":
-        figures = run_once(warehouse, work / "ab_first_last.duckdb", sql[side], args.fact, args.first, args.last)
+        figures = run_once(config, work / "ab_first_last.duckdb", sql[side], args.fact, args.first, args.last)
         runs.append({"side": side, **figures})
         print(f"{side} {figures['seconds']} s, {figures['rows']:,} rows", flush=True)
     if len({(r["rows"], r["digest"]) for r in runs}) != 1:

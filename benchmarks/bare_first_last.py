@@ -16,15 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.sql import sql_literal
 from activation_assets.tables import fact_tables, first_last_table
+from benchmarks.scratch import row_hash_sql, scratch_database
 
 _SQL_DIR = Path(__file__).parent / "sql"
-_HASHED = "hash(snapshot_date, user_id, first_date, first_datetime, last_date, last_datetime, active_days)"
 
 
 def _sql(name: str, **identifiers: str) -> str:
@@ -36,10 +33,8 @@ def bare_first_last(config: ActivationConfig, fact: str, scratch: Path, first: d
     equal the stored ones."""
     chunk_days = Grain.of("daily", config).periods_per_chunk
     table = first_last_table(fact)
-    scratch.unlink(missing_ok=True)
-    conn = duckdb.connect(str(scratch), config={k: str(v) for k, v in config.duckdb_settings.items()})
-    try:
-        conn.execute(f"attach {sql_literal(config.warehouse_path)} as source (read_only)")
+    hashed = row_hash_sql(table)
+    with scratch_database(scratch, config.warehouse_path, config.duckdb_settings) as conn:
         conn.execute(f"create schema {table.schema}")
         conn.execute(table.create_sql())
         began = time.perf_counter()
@@ -55,12 +50,8 @@ def bare_first_last(config: ActivationConfig, fact: str, scratch: Path, first: d
             start = end + dt.timedelta(days=1)
         conn.execute("checkpoint")
         seconds = time.perf_counter() - began
-        rows, mine = conn.execute(f"select count(*), sum({_HASHED}) from {table.qualified_name}").fetchone()
-        theirs = conn.execute(f"select sum({_HASHED}) from source.{table.qualified_name} "
+        rows, mine = conn.execute(f"select count(*), sum({hashed}) from {table.qualified_name}").fetchone()
+        theirs = conn.execute(f"select sum({hashed}) from source.{table.qualified_name} "
                               "where snapshot_date between ? and ?", [first, last]).fetchone()[0]
-    finally:
-        conn.close()
-        for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
-            leftover.unlink(missing_ok=True)
     return {"table": table.qualified_name, "seconds": round(seconds, 3), "rows": int(rows), "chunks": chunks,
             "same_rows_as_stored": mine == theirs}

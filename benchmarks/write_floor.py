@@ -20,8 +20,8 @@ import duckdb
 
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.sql import sql_literal
 from activation_assets.tables import CatalogueEntry, Table, partitioned_tables
+from benchmarks.scratch import scratch_database
 
 
 def stored_tables(config: ActivationConfig) -> list[CatalogueEntry]:
@@ -34,16 +34,9 @@ def write_floor(config: ActivationConfig, scratch: Path, through: dt.date, tries
     """Per table and in total: seconds to write the rows of every partition that starts by
     `through`, estimated per row from writing the largest of them `tries` times into
     `scratch` (deleted afterwards)."""
-    scratch.unlink(missing_ok=True)
-    conn = duckdb.connect(str(scratch), config={k: str(v) for k, v in config.duckdb_settings.items()})
-    try:
-        conn.execute(f"attach {sql_literal(config.warehouse_path)} as source (read_only)")
+    with scratch_database(scratch, config.warehouse_path, config.duckdb_settings) as conn:
         rows = [_table_floor(conn, entry.table, Grain.of(entry.grain, config).periods_per_chunk, through, tries)
                 for entry in stored_tables(config)]
-    finally:
-        conn.close()
-        for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
-            leftover.unlink(missing_ok=True)
     rows = [row for row in rows if row is not None]
     total = sum(row["year_seconds"] for row in rows)
     return {"seconds": round(total, 1), "minutes": round(total / 60, 2), "tries": tries,
