@@ -11,6 +11,7 @@ import pytest
 
 from activation_assets.grains import Grain
 from activation_assets.spark_sql import RULES, UnsupportedSql, column_type, to_spark
+from activation_assets.spark_warehouse import prepare_warehouse, replace_partitions
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
     Table,
@@ -21,6 +22,7 @@ from activation_assets.tables import (
     fact_tables,
     first_last_table,
 )
+from activation_assets.warehouse import TableWrite
 
 from . import reference
 from .helpers import plain, read_rows, run_range, write_config, write_raw_log
@@ -136,7 +138,8 @@ DAYS = 45
 
 def test_the_activation_chain_on_spark_equals_the_recomputation_from_whole_history(tmp_path, spark):
     """FirstLast in chunks seeded from the chunk before, then per grain activation,
-    status and active users: the statements the assets run, on Spark."""
+    status and active users: the statements the assets run, written to Spark tables by
+    spark_warehouse as a range run writes them."""
     rows = random_raw_rows(5, start=START, days=DAYS)
     write_raw_log(tmp_path / "raw", rows)
     end = START + dt.timedelta(days=DAYS - 1)
@@ -147,27 +150,22 @@ def test_the_activation_chain_on_spark_equals_the_recomputation_from_whole_histo
     fact_rows = tmp_path / "fact_visit.parquet"
     with duckdb.connect(config.warehouse_path, read_only=True) as conn:
         conn.execute(f"copy (select * from {facts.qualified_name}) to '{fact_rows}' (format parquet)")
-    database = "spark_chain"
-    spark.sql(f"create database if not exists {database}")
+    prepare_warehouse(spark)
     spark.sql(f"create or replace temp view fact_visit as select * from parquet.`{fact_rows}`")
-    names = {key: f"{database}.{value.split('.')[-1]}" for key, value in fact_tables("visit").items()}
-    names["facts"] = "fact_visit"
 
     first_last = first_last_table("visit")
-    create(spark, first_last, names["first_last"])
+    sql = load_sql("activation/first_last", **fact_tables("visit") | {"facts": "fact_visit"})
     for first in (START, START + dt.timedelta(days=31)):
         last = min(end, first + dt.timedelta(days=30))
-        insert(spark, first_last, names["first_last"], to_spark(
-            load_sql("activation/first_last", **names), {"first_day": first, "last_day": last}))
+        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+        replace_partitions(spark, days, [TableWrite(first_last, sql, {"first_day": first, "last_day": last})])
     events = reference.local_events(rows, config.timezone)
     expected = reference.expected_first_last(events, event_names=None, start_date=START, end_date=end)
-    assert spark_rows(spark, first_last, names["first_last"], "snapshot_date, user_id") == [
-        tuple(map(plain, r)) for r in expected]
+    assert spark_rows(spark, first_last, "snapshot_date, user_id") == [tuple(map(plain, r)) for r in expected]
 
     for grain_name in ("daily", "weekly", "monthly"):
         grain = Grain.of(grain_name, config)
-        grain_names = {key: f"{database}.{value.split('.')[-1]}"
-                       for key, value in fact_tables("visit", grain_name).items()} | {"facts": "fact_visit"}
+        names = fact_tables("visit", grain_name) | {"facts": "fact_visit"}
         periods = loaded_periods(config, activation_table("visit", grain_name))
         period_end = grain.period_start(periods[-1] + dt.timedelta(days=grain.longest_period_days))
         steps = (
@@ -180,10 +178,8 @@ def test_the_activation_chain_on_spark_equals_the_recomputation_from_whole_histo
             (active_users_table, "activation/active_users", {"period_starts": periods}),
         )
         for table_of, sql_name, params in steps:
-            table = table_of("visit", grain_name)
-            target = f"{database}.{table.name}"
-            create(spark, table, target)
-            insert(spark, table, target, to_spark(load_sql(sql_name, **grain_names), params, grain.macros()))
+            replace_partitions(spark, periods, [TableWrite(table_of("visit", grain_name), load_sql(sql_name, **names),
+                                                           params)], grain.macros())
         expected_tables = reference.expected_tables(
             events, event_names=None, grain=grain_name, week_start=config.week_start_day_offset,
             start_date=START, end_date=end, buckets=config.inactivity_buckets[grain_name])
@@ -192,26 +188,16 @@ def test_the_activation_chain_on_spark_equals_the_recomputation_from_whole_histo
                                       ("active_users", "period_start", active_users_table)):
             table = table_of("visit", grain_name)
             assert expected_tables[kind], (table.qualified_name, "the test log is too small")
-            assert spark_rows(spark, table, f"{database}.{table.name}", order) == [
+            assert spark_rows(spark, table, order) == [
                 tuple(map(plain, r)) for r in expected_tables[kind]], table.qualified_name
-            assert spark_rows(spark, table, f"{database}.{table.name}", order) == read_rows(
+            assert spark_rows(spark, table, order) == read_rows(
                 config, table.qualified_name, [c.name for c in table.columns], order), table.qualified_name
 
 
-def create(spark, table: Table, name: str) -> None:
-    columns = ", ".join(f"{c.name} {column_type(c.type)}" for c in table.columns)
-    spark.sql(f"drop table if exists {name}")
-    spark.sql(f"create table {name} ({columns}) using parquet")
-
-
-def insert(spark, table: Table, name: str, select_sql: str) -> None:
+def spark_rows(spark, table: Table, order: str) -> list[tuple]:
     columns = ", ".join(c.name for c in table.columns)
-    spark.sql(f"insert into {name} ({columns}) select {columns} from ({select_sql})")
-
-
-def spark_rows(spark, table: Table, name: str, order: str) -> list[tuple]:
-    columns = ", ".join(c.name for c in table.columns)
-    return [tuple(plain(v) for v in row) for row in spark.sql(f"select {columns} from {name} order by {order}").collect()]
+    return [tuple(plain(v) for v in row)
+            for row in spark.sql(f"select {columns} from {table.qualified_name} order by {order}").collect()]
 
 
 def loaded_periods(config, table: Table) -> list[dt.date]:
