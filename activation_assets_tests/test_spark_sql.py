@@ -121,7 +121,7 @@ def test_parameters_are_bound_as_typed_literals_and_a_missing_one_is_named(spark
 
 @pytest.mark.parametrize("grain_name", ["weekly", "monthly"])
 def test_the_grain_macros_inlined_on_spark_equal_them_on_duckdb(spark, grain_name):
-    grain = Grain("weekly" if grain_name == "weekly" else "monthly", "UTC", dt.date(2025, 1, 1), 2, (1, 2, 4, 8))
+    grain = Grain(grain_name, "UTC", dt.date(2025, 1, 1), 2, (1, 2, 4, 8))
     sql = ("select d, period_start(d), next_period_start(d), periods_between(date '2024-12-15', d), "
            "inactivity_bucket(cast(day(d) as integer) % 10) from (select cast(unnest(generate_series("
            "date '2025-01-01', date '2025-03-31', interval 1 day)) as date) as d) order by d")
