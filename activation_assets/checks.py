@@ -10,17 +10,17 @@ them. In a partitioned run the checks cover the run's partitions; run on their o
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import dagster as dg
-import duckdb
-from dagster_duckdb import DuckDBResource
 
 from activation_assets.assets.fact import fact_event_filter
-from activation_assets.assets.table_asset import DUCKDB_POOL, windows_of, worth_reporting
+from activation_assets.assets.table_asset import windows_of, worth_reporting
 from activation_assets.config import ActivationConfig, FactSpec
+from activation_assets.engines import EngineResource, Warehouse, step_pool
 from activation_assets.grains import Grain
 from activation_assets.markdown import query_as_markdown
-from activation_assets.query_profile import ProfiledConnection, Totals
+from activation_assets.query_profile import Totals
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
     Table,
@@ -35,7 +35,6 @@ from activation_assets.tables import (
     first_last_table,
     funnel_table,
 )
-from activation_assets.warehouse import warehouse_connection
 
 _SAMPLE_ROWS = 5
 
@@ -57,18 +56,19 @@ class CheckRule:
 def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]:
     """The checks of every table the factory generates for this configuration."""
     daily = Grain.of("daily", config)
+    checks_for = partial(build_table_checks, engine_name=config.engine)
     checks = [
-        build_table_checks(table=base_events(), grain=daily, rules=[
+        checks_for(table=base_events(), grain=daily, rules=[
             CheckRule("rows_read_equal_kept_plus_rejected",
                       "Every raw row read for the day is in base.events or base.events_rejected.",
                       load_sql("checks/rows_read_equal_kept_plus_rejected")),
             *_day_volume_rules(config),
         ]),
-        build_table_checks(table=base_events_rejected(), grain=daily, rules=[]),
+        checks_for(table=base_events_rejected(), grain=daily, rules=[]),
     ]
     for fact in config.facts:
         checks += _fact_checks(config, fact)
-    checks.append(build_table_checks(table=first_activation_events_table(), grain=daily, rules=[
+    checks.append(checks_for(table=first_activation_events_table(), grain=daily, rules=[
         CheckRule("first_events_follow_first_visit",
                   "days_from_first_visit ≥ 1, hours ≥ 1, and nothing before the first visit.",
                   load_sql("checks/first_events_follow_first_visit")),
@@ -87,7 +87,7 @@ def build_all_checks(config: ActivationConfig) -> list[dg.AssetChecksDefinition]
                     "cohort_users_match_dim_users",
                     "Each cohort has exactly the users whose first visit is that day in mart.dim_users.",
                     load_sql("checks/cohort_users_match_dim_users", table=table.qualified_name)))
-            checks.append(build_table_checks(table=table, grain=daily, rules=rules))
+            checks.append(checks_for(table=table, grain=daily, rules=rules))
     return checks
 
 
@@ -107,13 +107,14 @@ def _day_volume_rules(config: ActivationConfig) -> list[CheckRule]:
 
 def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetChecksDefinition]:
     daily = Grain.of("daily", config)
+    checks_for = partial(build_table_checks, engine_name=config.engine)
 
     def rule(name: str, description: str, grain: str = "", proves_uniqueness: bool = False) -> CheckRule:
         return CheckRule(name, description, load_sql(f"checks/{name}", **fact_tables(fact.name, grain or None)),
                          proves_uniqueness=proves_uniqueness)
 
     checks = [
-        build_table_checks(table=fact_table(fact.name), grain=daily, rules=[
+        checks_for(table=fact_table(fact.name), grain=daily, rules=[
             CheckRule("fact_rows_are_base_events_that_count",
                       "The partition's rows are exactly the day's base events that count for the fact (which, "
                       "base.events being unique, is the uniqueness of (event_date, event_id)).",
@@ -121,7 +122,7 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
                                event_filter=fact_event_filter(fact)),
                       proves_uniqueness=True),
         ]),
-        build_table_checks(table=first_last_table(fact.name), grain=daily, rules=[
+        checks_for(table=first_last_table(fact.name), grain=daily, rules=[
             rule("first_last_dates_are_ordered", "first_date ≤ last_date ≤ snapshot_date; active_days in range."),
             rule("first_last_keeps_every_user_once",
                  "A snapshot lists the users of the day before and the users first seen that day, each once "
@@ -134,18 +135,18 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
     for grain_name in fact.grains:
         grain = Grain.of(grain_name, config)
         checks += [
-            build_table_checks(table=activation_table(fact.name, grain_name), grain=grain, rules=[
+            checks_for(table=activation_table(fact.name, grain_name), grain=grain, rules=[
                 rule("states_sum_to_active_users",
                      "The period's states count exactly its distinct active users.", grain_name),
             ]),
-            build_table_checks(table=activation_status_table(fact.name, grain_name), grain=grain, rules=[
+            checks_for(table=activation_status_table(fact.name, grain_name), grain=grain, rules=[
                 rule("every_known_user_once",
                      "Every user known at the period's end has exactly one row, and no one else has one "
                      "(which is the uniqueness of (period_start, user_id)).", grain_name, proves_uniqueness=True),
                 rule("previous_active_equal_retained_plus_churned",
                      "Users active in the previous period = retained + churned.", grain_name),
             ]),
-            build_table_checks(table=active_users_table(fact.name, grain_name), grain=grain, rules=[
+            checks_for(table=active_users_table(fact.name, grain_name), grain=grain, rules=[
                 rule("counts_match_status",
                      "The decomposition equals the counts in the status table; active = new + retained + "
                      "reactivated.", grain_name),
@@ -178,7 +179,9 @@ def grain_rules(table: Table, *, uniqueness_proven: bool = False) -> list[CheckR
     return rules
 
 
-def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) -> dg.AssetChecksDefinition:
+def build_table_checks(
+    *, engine_name: str, table: Table, grain: Grain, rules: list[CheckRule]
+) -> dg.AssetChecksDefinition:
     """One Dagster check step for a table: its grain rules and the given ones."""
     all_rules = grain_rules(table, uniqueness_proven=any(rule.proves_uniqueness for rule in rules)) + rules
     specs = [
@@ -186,9 +189,10 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         for rule in all_rules
     ]
 
-    @dg.multi_asset_check(specs=specs, name=f"{table.schema}__{table.name}__checks", pool=DUCKDB_POOL)
+    @dg.multi_asset_check(specs=specs, name=f"{table.schema}__{table.name}__checks",
+                          pool=step_pool(engine_name))
     def _table_checks(
-        context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
+        context: dg.AssetCheckExecutionContext, engine: EngineResource
     ) -> Iterator[dg.AssetCheckResult]:
         op_context = context.op_execution_context
         # A table without partitions (a funnel report) is checked once, also when its
@@ -196,8 +200,8 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
         partitioned = bool(table.partition_column) and (
             op_context.has_partition_key or op_context.has_partition_key_range)
         keys = op_context.partition_keys if partitioned else None
-        with warehouse_connection(duckdb) as conn:
-            grain.install_macros(conn)
+        with engine.open() as conn:
+            conn.use_macros(grain.macros())
             tallies = {rule.name: _Tally() for rule in all_rules}
             scopes = _scopes(_partitions_to_check(conn, table, grain, keys), grain.periods_per_chunk)
             for done, scope in enumerate(scopes, start=1):
@@ -214,16 +218,12 @@ def build_table_checks(*, table: Table, grain: Grain, rules: list[CheckRule]) ->
 
 
 def _partitions_to_check(
-    conn: duckdb.DuckDBPyConnection, table: Table, grain: Grain, partition_keys: list[str] | None
+    conn: Warehouse, table: Table, grain: Grain, partition_keys: list[str] | None
 ) -> list[dt.date]:
     """The run's partitions, or every loaded partition when the checks run on their own."""
     if partition_keys is not None:
         return [w.start for w in windows_of(grain, partition_keys)]
-    loaded = conn.execute(
-        "select partition_start from meta.partition_loads where table_name = ? order by partition_start",
-        [table.qualified_name],
-    ).fetchall()
-    return [start for (start,) in loaded]
+    return conn.loaded_partitions(table.qualified_name)
 
 
 def _scopes(starts: list[dt.date], per_scope: int) -> list[list[dt.date]]:
@@ -232,10 +232,9 @@ def _scopes(starts: list[dt.date], per_scope: int) -> list[list[dt.date]]:
     return [starts[i:i + per_scope] for i in range(0, len(starts), per_scope)] or [[]]
 
 
-def _set_scope(conn: duckdb.DuckDBPyConnection, starts: list[dt.date]) -> None:
+def _set_scope(conn: Warehouse, starts: list[dt.date]) -> None:
     """Fill the temp table check_scope, which every rule reads, with the given partitions."""
-    conn.execute("create or replace temp table check_scope (partition_start date)")
-    conn.execute("insert into check_scope select unnest(cast($starts as date[]))", {"starts": starts})
+    conn.temp_table("check_scope", "select unnest(cast($starts as date[])) as partition_start", {"starts": starts})
 
 
 @dataclass
@@ -247,7 +246,9 @@ class _Tally:
     sample: str | None = None
     cost: Totals = Totals()
 
-    def add(self, conn: ProfiledConnection, rule: CheckRule, scope: list[dt.date]) -> None:
+    engine: str = "duckdb"
+
+    def add(self, conn: Warehouse, rule: CheckRule, scope: list[dt.date]) -> None:
         before = conn.totals()
         found = conn.execute(f"select count(*) from ({rule.sql})", rule.params or None).fetchone()[0]
         if found and self.sample is None:
@@ -256,12 +257,13 @@ class _Tally:
         self.offending += found
         self.partitions += len(scope)
         self.cost = self.cost.plus(conn.totals().minus(before))
+        self.engine = conn.engine
 
     def result(self, table: Table, rule: CheckRule) -> dg.AssetCheckResult:
         metadata: dict[str, object] = {
             "offending_rows": dg.MetadataValue.int(self.offending),
             "partitions_checked": dg.MetadataValue.int(self.partitions),
-            **self.cost.as_metadata(),
+            **self.cost.as_metadata(self.engine),
         }
         if self.sample is not None:
             metadata["sample"] = dg.MetadataValue.md(self.sample)

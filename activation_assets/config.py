@@ -50,6 +50,11 @@ DEFAULT_DELIVERY_DELAY_MINUTES = 90
 DEFAULT_CHUNK_DAYS = 31
 
 
+ENGINES = ("duckdb", "spark")
+TABLE_FORMATS = ("parquet", "delta", "iceberg")
+SPARK_MASTER = re.compile(r"^(local(\[(\*|\d+)(,\s*\d+)?\])?|(spark|yarn|k8s|mesos)(://.+)?)$")
+
+
 class ConfigError(ValueError):
     """A configuration value is missing or not allowed."""
 
@@ -93,6 +98,24 @@ class DayVolumeCheck:
 
 
 @dataclass(frozen=True)
+class SparkSettings:
+    """Where the Spark engine runs and keeps the layer's tables.
+
+    `master` (a local or cluster master URL) or `remote` (a Spark Connect URL, sc://…) says
+    where statements run; the layer's schemas are databases of `catalog`; tables are
+    written in `table_format`. `settings` are passed to the session as they are.
+    """
+
+    master: str | None = "local[*]"
+    remote: str | None = None
+    catalog: str = "spark_catalog"
+    # Tables and, for a local session, the catalogue's metastore (None: the cluster's).
+    warehouse_dir: str | None = None
+    table_format: str = "parquet"
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ActivationConfig:
     """Everything the asset factory needs to generate the graph."""
 
@@ -115,6 +138,18 @@ class ActivationConfig:
     # DuckDB settings for every connection to the warehouse (memory_limit, threads, temp_directory,
     # checkpoint_threshold, and row-group merges off).
     duckdb_settings: dict[str, Any] = field(default_factory=dict)
+    # The engine that holds the warehouse: the embedded DuckDB file, or Spark.
+    engine: str = "duckdb"
+    spark: SparkSettings = SparkSettings()
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder of the warehouse's local state: the DuckDB file's, or the Spark
+        warehouse directory's (else the configuration file's)."""
+        if self.engine == "duckdb":
+            return Path(self.warehouse_path).resolve().parent
+        location = self.spark.warehouse_dir or self.config_path
+        return Path(location).resolve().parent
 
     @property
     def week_start_day_offset(self) -> int:
@@ -154,7 +189,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         top,
         "",
         {"timezone", "start_date", "week_start", "source", "warehouse", "facts",
-         "funnels", "inactivity_buckets", "checks", "backfill"},
+         "funnels", "inactivity_buckets", "checks", "backfill", "engine", "spark"},
     )
     timezone = reader.timezone(top.get("timezone", "UTC"), "timezone")
     week_start = reader.choice(top.get("week_start", "monday"), "week_start", WEEKDAYS)
@@ -169,12 +204,17 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     delivery_delay_minutes = reader.positive_int(
         source_section.get("delivery_delay_minutes", DEFAULT_DELIVERY_DELAY_MINUTES), "source.delivery_delay_minutes")
 
-    warehouse = reader.mapping(reader.required(top, "warehouse", ""), "warehouse")
+    engine = reader.choice(top.get("engine", "duckdb"), "engine", ENGINES)
+    spark = _parse_spark(reader, top.get("spark", {}) or {}, "spark", base_dir)
+
+    # The DuckDB file is the warehouse of the duckdb engine only.
+    warehouse = reader.mapping(top.get("warehouse") or {} if engine == "spark" else
+                               reader.required(top, "warehouse", ""), "warehouse")
     reader.no_unknown_keys(warehouse, "warehouse",
                            {"path", "memory_limit", "threads", "temp_directory", "checkpoint_threshold"})
     warehouse_path = _resolve(
         reader.string(reader.required(warehouse, "path", "warehouse"), "warehouse.path"), base_dir
-    )
+    ) if engine == "duckdb" or warehouse.get("path") is not None else ""
     duckdb_settings: dict[str, Any] = {}
     if warehouse.get("memory_limit") is not None:
         duckdb_settings["memory_limit"] = reader.memory_size(warehouse["memory_limit"], "warehouse.memory_limit")
@@ -227,6 +267,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         day_volume=day_volume,
         chunk_days=chunk_days,
         duckdb_settings=duckdb_settings,
+        engine=engine,
+        spark=spark,
     )
 
 
@@ -270,6 +312,41 @@ def _parse_funnel(reader: _Reader, raw: Any, key: str) -> FunnelSpec:
                        for i, b in enumerate(breakdowns_raw))
     reader.unique(list(breakdowns), f"{key}.breakdowns")
     return FunnelSpec(name=name, steps=tuple(steps), breakdowns=breakdowns)
+
+
+def _parse_spark(reader: _Reader, raw: Any, key: str, base_dir: Path) -> SparkSettings:
+    item = reader.mapping(raw, key)
+    reader.no_unknown_keys(item, key, {"master", "remote", "catalog", "warehouse_dir", "table_format", "settings"})
+    default = SparkSettings()
+    if item.get("master") is not None and item.get("remote") is not None:
+        raise ConfigError(f"{reader.source}: {key}.master and {key}.remote exclude each other: "
+                          "give a master URL, or a Spark Connect URL (sc://host:port)")
+    remote = None
+    if item.get("remote") is not None:
+        remote = reader.string(item["remote"], f"{key}.remote")
+        if not remote.startswith("sc://"):
+            reader.fail(f"{key}.remote", remote, "a Spark Connect URL such as sc://spark-host:15002")
+    master = None if remote else str(item.get("master", default.master))
+    if master is not None and not SPARK_MASTER.match(master):
+        reader.fail(f"{key}.master", master, "a Spark master URL such as local[*], local[4], spark://host:7077, yarn")
+    settings = reader.mapping(item.get("settings", {}) or {}, f"{key}.settings")
+    for name, value in settings.items():
+        if not str(name).startswith("spark.") or isinstance(value, (dict, list)) or value is None:
+            reader.fail(f"{key}.settings.{name}", value, "a Spark setting named spark.… with a single value")
+    # A local session keeps its tables and catalogue beside the configuration; a cluster's
+    # session, where its administrators put them.
+    warehouse_dir = item.get("warehouse_dir", "spark-warehouse" if master and master.startswith("local") else None)
+    return SparkSettings(
+        master=master,
+        remote=remote,
+        catalog=reader.identifier(item.get("catalog", default.catalog), f"{key}.catalog"),
+        warehouse_dir=_resolve(reader.string(warehouse_dir, f"{key}.warehouse_dir"), base_dir)
+        if warehouse_dir is not None else None,
+        table_format=reader.choice(item.get("table_format", default.table_format), f"{key}.table_format",
+                                   TABLE_FORMATS),
+        settings={str(name): str(value).lower() if isinstance(value, bool) else str(value)
+                  for name, value in settings.items()},
+    )
 
 
 def _parse_day_volume(reader: _Reader, raw: Any, key: str) -> DayVolumeCheck:

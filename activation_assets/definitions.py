@@ -7,17 +7,17 @@ $ACTIVATION_CONFIG or ./activation.yaml.
 from __future__ import annotations
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from activation_assets.checks import build_all_checks
 from activation_assets.config import ActivationConfig, config_path_from_env, load_config
+from activation_assets.engines import engine_resource
 from activation_assets.factory import build_assets
 from activation_assets.jobs import build_jobs, build_mart_job, build_observation_job
 from activation_assets.schedules import build_schedules
 
 
 def build_definitions(config: ActivationConfig) -> dg.Definitions:
-    """Assets, checks, jobs, schedules and the DuckDB resource for one configuration."""
+    """Assets, checks, jobs, schedules and the engine resource for one configuration."""
     jobs = build_jobs(config)
     observation_job = build_observation_job()
     mart_job = build_mart_job(config)
@@ -26,8 +26,7 @@ def build_definitions(config: ActivationConfig) -> dg.Definitions:
         asset_checks=build_all_checks(config),
         jobs=[*jobs, observation_job, *([mart_job] if mart_job else [])],
         schedules=build_schedules(config),
-        resources={"duckdb": DuckDBResource(
-            database=config.warehouse_path, connection_config=dict(config.duckdb_settings))},
+        resources={"engine": engine_resource(config)},
         executor=dg.in_process_executor,
     )
 

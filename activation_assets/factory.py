@@ -23,5 +23,5 @@ def build_assets(config: ActivationConfig) -> list[dg.AssetsDefinition | dg.Sour
         assets.append(build_fact_asset(config=config, fact=fact))
         assets.extend(build_activation_assets(config=config, fact=fact))
     assets += [build_dim_users_asset(config), build_first_activation_events_asset(config)]
-    assets.extend(build_funnel_asset(funnel) for funnel in config.funnels)
+    assets.extend(build_funnel_asset(config=config, funnel=funnel) for funnel in config.funnels)
     return assets

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
-import duckdb
 
 from activation_assets.config import ActivationConfig
 from activation_assets.sql import Macro
@@ -147,11 +146,6 @@ class Grain:
             Macro("next_period_start", ("d",), self._next_period_start_sql("d")),
             Macro("inactivity_bucket", ("n",), f"case {whens} end"),
         )
-
-    def install_macros(self, conn: duckdb.DuckDBPyConnection) -> None:
-        """Define this grain's period macros on the connection."""
-        for macro in self.macros():
-            conn.execute(macro.create_sql())
 
     def _period_start_sql(self, d: str) -> str:
         return self._cadence.start_of_sql(d, self.week_start_day_offset)

@@ -1,9 +1,14 @@
 """Small query results as markdown tables for the UI's metadata panels."""
 
-import duckdb
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from activation_assets.engines import Warehouse
 
 
-def query_as_markdown(conn: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> str:
+def query_as_markdown(conn: Warehouse, sql: str, params: object = None) -> str:
     """Run a query and render its rows (dates as dates, nulls empty) as a markdown table."""
     result = conn.execute(sql, params)
     columns = [d[0] for d in result.description]

@@ -25,12 +25,12 @@ class Totals(NamedTuple):
     def minus(self, other: Totals) -> Totals:
         return Totals(*(a - b for a, b in zip(self, other)))
 
-    def as_metadata(self) -> dict[str, dg.MetadataValue]:
-        """Rows scanned, DuckDB seconds and statements, as Dagster metadata."""
+    def as_metadata(self, engine: str = "duckdb") -> dict[str, dg.MetadataValue]:
+        """Rows scanned, the engine's seconds and statements, as Dagster metadata."""
         return {
-            "duckdb_rows_scanned": dg.MetadataValue.int(self.rows_scanned),
-            "duckdb_query_seconds": dg.MetadataValue.float(round(self.query_seconds, 3)),
-            "duckdb_statements": dg.MetadataValue.int(self.statements),
+            f"{engine}_rows_scanned": dg.MetadataValue.int(self.rows_scanned),
+            f"{engine}_query_seconds": dg.MetadataValue.float(round(self.query_seconds, 3)),
+            f"{engine}_statements": dg.MetadataValue.int(self.statements),
         }
 
 

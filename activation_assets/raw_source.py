@@ -71,7 +71,7 @@ def missing_folders(conn: duckdb.DuckDBPyConnection, root: str, utc_dates: list[
 def list_raw_files(conn: duckdb.DuckDBPyConnection, root: str, utc_date: dt.date) -> list[str]:
     """Event files in one UTC date folder (other files, e.g. markers, are ignored)."""
     found = conn.execute("select file from glob(?) order by file", [folder_of(root, utc_date) + "/*"]).fetchall()
-    return [f for (f,) in found if _suffix(f) in _READERS]
+    return [f for (f,) in found if suffix(f) in _READERS]
 
 
 def stage_raw_events(
@@ -127,16 +127,16 @@ def _column_types_of(conn: duckdb.DuckDBPyConnection, path: str) -> dict[str, st
     try:
         described = conn.execute(f"describe select * from {_reader(path)}").fetchall()
     except duckdb.Error as exc:
-        raise RawSourceError(f"{path}: cannot be read as {_suffix(path)[1:]}: {exc}") from exc
+        raise RawSourceError(f"{path}: cannot be read as {suffix(path)[1:]}: {exc}") from exc
     return {row[0]: row[1] for row in described}
 
 
 def _reader(path: str) -> str:
     """The table function reading one file (the path inlined: a view cannot hold query
     parameters)."""
-    return _READERS[_suffix(path)].format(path=sql_literal(path))
+    return _READERS[suffix(path)].format(path=sql_literal(path))
 
 
-def _suffix(path: str) -> str:
+def suffix(path: str) -> str:
     dot = path.rfind(".")
     return path[dot:].lower() if dot >= 0 else ""

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from activation_assets.config import ActivationConfig
+from activation_assets.engines import QueryResult, Warehouse, engine_resource
 from activation_assets.tables import active_users_table, funnel_table
 
 
-def latest_decomposition(conn: duckdb.DuckDBPyConnection, table_name: str, periods: int) -> pd.DataFrame:
+def as_frame(result: QueryResult) -> pd.DataFrame:
+    """A small result as a pandas frame, on either engine."""
+    return pd.DataFrame.from_records(result.fetchall(), columns=[d[0] for d in result.description])
+
+
+def latest_decomposition(conn: Warehouse, table_name: str, periods: int) -> pd.DataFrame:
     """The last `periods` rows of an active-users table, oldest first."""
-    return conn.execute(
+    return as_frame(conn.execute(
         f"""
         select * from (
             select period_start, active_users, new_users, retained_users, reactivated_users,
@@ -25,27 +30,23 @@ def latest_decomposition(conn: duckdb.DuckDBPyConnection, table_name: str, perio
         ) order by period_start
         """,
         {"periods": periods},
-    ).df()
+    ))
 
 
 def run_query_file(config: ActivationConfig, path: Path, variables: dict[str, str]) -> pd.DataFrame:
-    """An analyst's SQL file, run read-only; `variables` are set as DuckDB variables."""
+    """An analyst's SQL file (DuckDB's dialect), run read-only; it reads `variables` with
+    getvariable('NAME')."""
     if not path.is_file():
         raise ValueError(f"{path}: no such SQL file")
-    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
-        for name, value in variables.items():
-            conn.execute(f"set variable {name} = ?", [value])
-        return conn.execute(path.read_text()).df()
+    with engine_resource(config, read_only=True).open() as conn:
+        return as_frame(conn.query_with_variables(path.read_text(), variables))
 
 
 def render_report(config: ActivationConfig, periods: int = 5) -> str:
     """A readable text report; tables not yet materialized are named as such."""
     sections = []
-    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
-        existing = {
-            f"{schema}.{name}"
-            for schema, name in conn.execute("select schema_name, table_name from duckdb_tables()").fetchall()
-        }
+    with engine_resource(config, read_only=True).open() as conn:
+        existing = conn.existing_tables()
         for fact in config.facts:
             for grain in fact.grains:
                 table = active_users_table(fact.name, grain)
@@ -63,11 +64,11 @@ def render_report(config: ActivationConfig, periods: int = 5) -> str:
             if table_name not in existing:
                 sections.append(f"{title}\n  (not materialized yet)")
                 continue
-            frame = conn.execute(
+            frame = as_frame(conn.execute(
                 f"select * from (select * from {table_name} where is_mature order by cohort_date desc limit $n) "
                 "order by cohort_date",
                 {"n": periods},
-            ).df().drop(columns=["is_mature"])
+            )).drop(columns=["is_mature"])
             frame = frame.round({column: 3 for column in frame.columns if column.endswith("_rate")})
             body = frame.to_string(index=False, na_rep="—") if len(frame) else "  (no mature cohort yet)"
             sections.append(f"{title}\n{body}")

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import ActivationConfig
+from activation_assets.engines import engine_resource
+from activation_assets.engines.duckdb import shared_database_in_process
 from activation_assets.grains import Grain
 from activation_assets.jobs import MART_JOB, asset_keys_by_grain, job_name, unpartitioned_keys
 from activation_assets.tables import base_events
-from activation_assets.warehouse import shared_database_in_process
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"
 _RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -74,17 +74,11 @@ def plan_runs(
 
 def latest_loaded_day(config: ActivationConfig) -> dt.date | None:
     """The latest local day loaded into base.events, or None before the first run."""
-    if not Path(config.warehouse_path).exists():
+    if config.engine == "duckdb" and not Path(config.warehouse_path).exists():
         return None
-    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
-        recorded = conn.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'partition_loads'"
-        ).fetchone()[0]
-        if not recorded:
-            return None
-        return conn.execute(
-            "select max(partition_start) from meta.partition_loads where table_name = 'base.events'"
-        ).fetchone()[0]
+    with engine_resource(config, read_only=True).open() as warehouse:
+        loaded = warehouse.loaded_partitions(base_events().qualified_name)
+    return loaded[-1] if loaded else None
 
 
 def execute_runs(

@@ -43,10 +43,10 @@ def prepare_warehouse(spark: SparkSession) -> None:
 
 
 def create_table_sql(table: Table, table_format: str = "parquet") -> str:
-    """The catalogue's table as a Spark table partitioned by its partition column."""
+    """The catalogue's table as a Spark table, partitioned by its partition column if it has one."""
     columns = ", ".join(f"{c.name} {column_type(c.type)}" for c in table.columns)
-    return (f"create table if not exists {table.qualified_name} ({columns}) using {table_format} "
-            f"partitioned by ({table.partition_column})")
+    partitioned = f" partitioned by ({table.partition_column})" if table.partition_column else ""
+    return f"create table if not exists {table.qualified_name} ({columns}) using {table_format}{partitioned}"
 
 
 def replace_partitions(
@@ -66,7 +66,7 @@ def replace_partitions(
         rows = {}
         for write in writes:
             table, staging = write.table, staged[write.table.qualified_name]
-            _record_loads(spark, table, starts, counts=None)
+            record_loads(spark, table.qualified_name, starts, counts=None)
             for start in starts:
                 spark.sql(f"alter table {table.qualified_name} drop if exists partition "
                           f"({table.partition_column} = '{start.isoformat()}')")
@@ -75,7 +75,7 @@ def replace_partitions(
             counts = dict(spark.sql(
                 f"select {table.partition_column}, count(*) from {staging} group by 1").collect())
             rows[table.qualified_name] = {start: counts.get(start, 0) for start in starts}
-            _record_loads(spark, table, starts, counts=rows[table.qualified_name])
+            record_loads(spark, table.qualified_name, starts, counts=rows[table.qualified_name])
         return rows
     finally:
         for staging in staged.values():
@@ -92,7 +92,9 @@ def _stage(spark: SparkSession, write: TableWrite, starts: list[dt.date], macros
     return staging
 
 
-def _record_loads(spark: SparkSession, table: Table, starts: list[dt.date], counts: dict[dt.date, int] | None) -> None:
+def record_loads(
+    spark: SparkSession, table_name: str, starts: Sequence[dt.date], counts: dict[dt.date, int] | None
+) -> None:
     """Rewrite the table's load records: without `starts` (counts None), or with them
     loaded at `counts` rows. The records of one table are a few rows per partition,
     collected to the driver so the partition is not read while it is overwritten."""
@@ -100,7 +102,7 @@ def _record_loads(spark: SparkSession, table: Table, starts: list[dt.date], coun
         (row.partition_start, row.row_count, row.loaded_at)
         for row in spark.sql(
             f"select partition_start, row_count, loaded_at from {PARTITION_LOADS} where table_name = ?",
-            args=[table.qualified_name]).collect()
+            args=[table_name]).collect()
         if row.partition_start not in starts
     ]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -108,7 +110,7 @@ def _record_loads(spark: SparkSession, table: Table, starts: list[dt.date], coun
     frame = spark.createDataFrame(records, "partition_start date, row_count bigint, loaded_at timestamp")
     frame.createOrReplaceTempView("_partition_loads_rewrite")
     spark.sql(f"insert overwrite table {PARTITION_LOADS} partition (table_name = "
-              f"{sql_value(table.qualified_name).sql(dialect='spark')}) "
+              f"{sql_value(table_name).sql(dialect='spark')}) "
               "select partition_start, row_count, loaded_at from _partition_loads_rewrite")
 
 

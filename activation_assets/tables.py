@@ -234,6 +234,24 @@ def dim_users_recency_table() -> Table:
                  primary_key=("user_id",))
 
 
+def funnel_frozen_segments_table(funnel: str) -> Table:
+    return Table("meta", f"funnel_{funnel}_frozen_segments",
+                 "One row per (user, segment): the user's value, frozen when their cohort matured.", "",
+                 tuple(Column(*c) for c in (
+        ("user_id", "varchar", "The user."),
+        ("segment", "varchar", "The attribute."),
+        ("segment_value", "varchar", "Its value when the user's cohort matured."),
+    )), primary_key=("user_id", "segment"))
+
+
+def funnel_segment_freezes_table() -> Table:
+    return Table("meta", "funnel_segment_freezes", "One row per funnel: how far its segments are frozen.", "",
+                 (Column("funnel", "varchar", "The funnel."),
+                  Column("frozen_through", "date", "The latest cohort date whose segments are frozen."),
+                  Column("frozen_at", "timestamptz", "When they were last frozen.")),
+                 primary_key=("funnel",))
+
+
 def funnel_table(funnel: str, steps: int, *, by_segment: bool = False) -> Table:
     segment_columns = (
         ("segment", "varchar", "The attribute: first_source, country, …"),

@@ -7,7 +7,7 @@ import shutil
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
+from activation_assets.engines.duckdb import DuckDBEngine
 
 from activation_assets.checks import build_all_checks
 from activation_assets.config import ConfigError
@@ -122,7 +122,7 @@ def test_a_corrupted_table_turns_its_check_red(built, tmp_path, table, check, co
         assert fingerprint(conn, table) != before, "the corruption left the table as it was"
     checks = next(c for c in build_all_checks(config) if any(s.asset_key.to_user_string().replace("/", ".") == table
                                                          for s in c.check_specs))
-    result = dg.materialize([checks], selection=dg.AssetSelection.all_asset_checks(), resources={"duckdb": DuckDBResource(database=str(broken))},
+    result = dg.materialize([checks], selection=dg.AssetSelection.all_asset_checks(), resources={"engine": DuckDBEngine(database=str(broken))},
                             raise_on_error=False)
     by_name = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert not by_name[check].passed

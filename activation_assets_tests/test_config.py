@@ -40,8 +40,8 @@ def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
                                                "temp_directory": "spill", "checkpoint_threshold": "64MB"})
     assert config.duckdb_settings == {"memory_limit": "1GiB", "threads": 1, "temp_directory": str(tmp_path / "spill"),
                                       "checkpoint_threshold": "64MB", "max_vacuum_tasks": 0}
-    resource = build_definitions(config).resources["duckdb"]
-    with resource.get_connection() as conn:
+    resource = build_definitions(config).resources["engine"]
+    with resource.open() as conn:
         settings = dict(conn.execute(
             "select name, value from duckdb_settings() "
             "where name in ('memory_limit', 'threads', 'temp_directory', 'checkpoint_threshold', 'max_vacuum_tasks')"

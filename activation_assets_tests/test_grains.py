@@ -35,9 +35,11 @@ def test_weekly_and_monthly_default_bucket_labels():
 def test_period_start_in_python_and_sql_agree(name, offset, day, start):
     import duckdb
 
+    from activation_assets.engines.duckdb import install_macros
+
     g = grain(name, offset)
     conn = duckdb.connect()
-    g.install_macros(conn)
+    install_macros(conn, g.macros())
     assert g.period_start(day) == start
     assert conn.execute("select period_start($d)", {"d": day}).fetchone()[0] == start
 

@@ -11,7 +11,10 @@ from .helpers import event, read_rows, run_range, write_config, write_raw_log
 def plain(value):
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value.item() if hasattr(value, "item") else value
+
 
 FUNNEL = [{"name": "first_activation", "steps": [{"event": "add_to_cart", "window_days": 1},
                                                  {"event": "purchase", "window_days": 7}]}]
@@ -220,7 +223,7 @@ def test_funnel_checks_pass_on_good_data_and_fail_on_a_broken_report(tmp_path):
 
     import dagster as dg
     import duckdb
-    from dagster_duckdb import DuckDBResource
+    from activation_assets.engines.duckdb import DuckDBEngine
 
     from activation_assets.checks import build_all_checks
 
@@ -233,7 +236,7 @@ def test_funnel_checks_pass_on_good_data_and_fail_on_a_broken_report(tmp_path):
     (checks,) = [c for c in build_all_checks(config)
                  if any(s.asset_key == dg.AssetKey(["mart", "funnel_first_activation"]) for s in c.check_specs)]
     result = dg.materialize([checks], selection=dg.AssetSelection.all_asset_checks(),
-                            resources={"duckdb": DuckDBResource(database=str(broken))}, raise_on_error=False)
+                            resources={"engine": DuckDBEngine(database=str(broken))}, raise_on_error=False)
     failed = sorted(e.check_name for e in result.get_asset_check_evaluations() if not e.passed)
     assert failed == ["cohort_users_match_dim_users", "step_counts_never_increase"]
 

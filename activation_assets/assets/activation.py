@@ -45,7 +45,7 @@ def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list
         assets += [
             build_activation_grain_asset(config=config, fact=fact, grain=grain),
             build_status_asset(config=config, fact=fact, grain=grain),
-            build_active_users_asset(fact=fact, grain=grain),
+            build_active_users_asset(config=config, fact=fact, grain=grain),
         ]
     return assets
 
@@ -64,6 +64,7 @@ def build_first_last_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.As
         TableAssetSpec(
             tables=(table,),
             group="activation",
+            engine=config.engine,
             grain=daily,
             deps=(dg.AssetDep(facts.asset_key), previous_partition_dep(table)),
             writes=lambda conn, windows: [TableWrite(table, sql, {
@@ -94,6 +95,7 @@ def build_activation_grain_asset(
         TableAssetSpec(
             tables=(table,),
             group="activation",
+            engine=config.engine,
             grain=grain,
             deps=(dg.AssetDep(facts.asset_key), dg.AssetDep(first_last.asset_key)),
             writes=lambda conn, windows: [TableWrite(table, sql, {
@@ -136,6 +138,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
         TableAssetSpec(
             tables=(table,),
             group="activation",
+            engine=config.engine,
             grain=grain,
             deps=(
                 dg.AssetDep(activation.asset_key),
@@ -152,7 +155,7 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
     )
 
 
-def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
+def build_active_users_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
     """<fact>_active_users_<grain>: the period's active-user decomposition."""
     table, status = active_users_table(fact.name, grain.name), activation_status_table(fact.name, grain.name)
     sql = load_sql("activation/active_users", **fact_tables(fact.name, grain.name))
@@ -160,6 +163,7 @@ def build_active_users_asset(*, fact: FactSpec, grain: Grain) -> dg.AssetsDefini
         TableAssetSpec(
             tables=(table,),
             group="activation",
+            engine=config.engine,
             grain=grain,
             deps=(dg.AssetDep(status.asset_key),),
             writes=lambda conn, windows: [TableWrite(table, sql, {"period_starts": [w.start for w in windows]})],

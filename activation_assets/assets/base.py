@@ -8,7 +8,6 @@ count read is kept in meta.raw_reads for the check that says so).
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 
 from activation_assets.assets.partition_metadata import summary_sql
 from activation_assets.assets.raw import RAW_EVENTS_KEY
@@ -19,12 +18,8 @@ from activation_assets.assets.table_asset import (
 )
 from activation_assets.config import ActivationConfig
 from activation_assets.grains import Grain
-from activation_assets.raw_source import (
-    missing_folders,
-    stage_raw_events,
-    utc_dates_of_local_day,
-)
-from activation_assets.sql import load_sql
+from activation_assets.engines import Warehouse
+from activation_assets.raw_source import utc_dates_of_local_day
 from activation_assets.tables import base_events, base_events_rejected, raw_reads
 from activation_assets.warehouse import TableWrite
 
@@ -41,28 +36,26 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
     """base.events and base.events_rejected, daily: the raw rows of a local day, cleaned."""
     events, rejected, reads = base_events(), base_events_rejected(), raw_reads()
 
-    def writes(conn: duckdb.DuckDBPyConnection, windows: list[Window]) -> list[TableWrite]:
+    def writes(conn: Warehouse, windows: list[Window]) -> list[TableWrite]:
         folders_of = {w.start: utc_dates_of_local_day(w.start, config.timezone) for w in windows}
-        files = stage_raw_events(conn, config.source_path, sorted({d for dates in folders_of.values() for d in dates}))
-        conn.execute(
-            "create or replace temp table rule_checked_events as " + load_sql("base/classify_raw_events"),
-            {"timezone": config.timezone, "first_date": windows[0].start, "last_date": windows[-1].start},
-        )
-        conn.execute("create or replace temp table duplicate_copies as " + load_sql("base/duplicate_copies"))
-        conn.execute("create or replace temp view classified_events as " + load_sql("base/classified_events"))
+        files = conn.stage_raw_events(config.source_path, sorted({d for dates in folders_of.values() for d in dates}))
+        conn.temp_table("rule_checked_events", conn.load_sql("base/classify_raw_events"),
+                        {"timezone": config.timezone, "first_date": windows[0].start, "last_date": windows[-1].start})
+        conn.temp_table("duplicate_copies", conn.load_sql("base/duplicate_copies"))
+        conn.temp_view("classified_events", conn.load_sql("base/classified_events"))
         reads_params = {
             "partition_dates": [w.start for w in windows],
             "files_read": [sum(len(files[d]) for d in folders_of[w.start]) for w in windows],
         }
         return [
-            TableWrite(events, load_sql("base/events")),
-            TableWrite(rejected, load_sql("base/events_rejected")),
-            TableWrite(reads, load_sql("base/raw_reads"), reads_params),
+            TableWrite(events, conn.load_sql("base/events")),
+            TableWrite(rejected, conn.load_sql("base/events_rejected")),
+            TableWrite(reads, conn.load_sql("base/raw_reads"), reads_params),
         ]
 
-    def inputs_ready(conn: duckdb.DuckDBPyConnection, windows: list[Window]) -> None:
+    def inputs_ready(conn: Warehouse, windows: list[Window]) -> None:
         utc_dates = sorted({d for w in windows for d in utc_dates_of_local_day(w.start, config.timezone)})
-        missing = missing_folders(conn, config.source_path, utc_dates)
+        missing = conn.missing_folders(config.source_path, utc_dates)
         if missing:
             span = windows[0].key if len(windows) == 1 else f"{windows[0].key} … {windows[-1].key}"
             raise MissingRawFolders(
@@ -77,6 +70,7 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
         TableAssetSpec(
             tables=(events, rejected),
             group="base",
+            engine=config.engine,
             grain=Grain.of("daily", config),
             deps=(dg.AssetDep(RAW_EVENTS_KEY),),
             writes=writes,

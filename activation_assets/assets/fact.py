@@ -34,6 +34,7 @@ def build_fact_asset(*, config: ActivationConfig, fact: FactSpec) -> dg.AssetsDe
         TableAssetSpec(
             tables=(table,),
             group="fact",
+            engine=config.engine,
             grain=Grain.of("daily", config),
             deps=(dg.AssetDep(events.asset_key),),
             writes=writes,

@@ -8,12 +8,9 @@ as its longest window.
 """
 
 import dagster as dg
-import duckdb
-from dagster_duckdb import DuckDBResource
 
 from activation_assets.assets.partition_metadata import cost_metadata, cost_shares, partition_summaries, summary_sql
 from activation_assets.assets.table_asset import (
-    DUCKDB_POOL,
     TableAssetSpec,
     Window,
     build_table_asset,
@@ -22,6 +19,7 @@ from activation_assets.assets.table_asset import (
     windows_of,
 )
 from activation_assets.config import ActivationConfig, FunnelSpec
+from activation_assets.engines import EngineResource, Warehouse, step_pool
 from activation_assets.grains import Grain
 from activation_assets.markdown import query_as_markdown
 from activation_assets.sql import load_sql
@@ -31,15 +29,11 @@ from activation_assets.tables import (
     dim_users_recency_table,
     dim_users_table,
     first_activation_events_table,
+    funnel_frozen_segments_table,
+    funnel_segment_freezes_table,
     funnel_table,
 )
-from activation_assets.warehouse import (
-    Prerequisite,
-    TableWrite,
-    require_loaded,
-    transaction,
-    warehouse_connection,
-)
+from activation_assets.warehouse import Prerequisite, TableWrite, require_loaded
 
 
 def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDefinition:
@@ -55,6 +49,7 @@ def build_first_activation_events_asset(config: ActivationConfig) -> dg.AssetsDe
         TableAssetSpec(
             tables=(table,),
             group="mart",
+            engine=config.engine,
             grain=daily,
             deps=(dg.AssetDep(events.asset_key), previous_partition_dep(table)),
             writes=lambda conn, windows: [TableWrite(table, sql, {
@@ -127,16 +122,7 @@ def current_segments_sql(funnel: FunnelSpec) -> str:
     )
 
 
-_FREEZES_DDL = """
-create table if not exists meta.funnel_segment_freezes (
-    funnel varchar primary key,
-    frozen_through date not null,
-    frozen_at timestamptz not null
-)
-"""
-
-
-def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
+def build_funnel_asset(*, config: ActivationConfig, funnel: FunnelSpec) -> dg.AssetsDefinition:
     """mart.funnel_<name> and mart.funnel_<name>_by_segment, rebuilt whole on each run.
 
     A user's segment values are frozen when their cohort matures, so a mature cohort's
@@ -144,7 +130,7 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
     """
     overall = funnel_table(funnel.name, len(funnel.steps))
     segmented = funnel_table(funnel.name, len(funnel.steps), by_segment=True)
-    frozen = f"meta.funnel_{funnel.name}_frozen_segments"
+    frozen, freezes = funnel_frozen_segments_table(funnel.name), funnel_segment_freezes_table()
     steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)
     longest_window = max(s.window_days for s in funnel.steps)
     specs = [
@@ -152,57 +138,56 @@ def build_funnel_asset(funnel: FunnelSpec) -> dg.AssetsDefinition:
             key=table.asset_key,
             deps=[first_activation_events_table().asset_key, dim_users_table().asset_key],
             group_name="mart",
-            kinds={"duckdb"},
+            kinds={config.engine},
             description=f"{table.description} {steps} (days from the first visit).",
             metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table.qualified_name},
         )
         for table in (overall, segmented)
     ]
 
-    @dg.multi_asset(name=f"mart__funnel_{funnel.name}", specs=specs, pool=DUCKDB_POOL)
-    def _funnel(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-        with warehouse_connection(duckdb) as conn:
-            conn.execute(f"create table if not exists {frozen} "
-                         "(user_id varchar, segment varchar, segment_value varchar, primary key (user_id, segment))")
-            conn.execute(_FREEZES_DDL)
+    @dg.multi_asset(name=f"mart__funnel_{funnel.name}", specs=specs, pool=step_pool(config.engine))
+    def _funnel(context: dg.AssetExecutionContext, engine: EngineResource):
+        with engine.open() as conn:
+            for table in (frozen, freezes):
+                conn.create_table(table)
             frozen_through, frozen_at = conn.execute(
-                "select frozen_through, frozen_at from meta.funnel_segment_freezes where funnel = ?", [funnel.name]
-            ).fetchone() or (None, None)
+                f"select frozen_through, frozen_at from {freezes.qualified_name} where funnel = $funnel",
+                {"funnel": funnel.name}).fetchone() or (None, None)
             mature_through = conn.execute(
-                "select max(partition_start) - cast(? as integer) + 1 from meta.partition_loads "
-                "where table_name = 'mart.fact_first_activation_events'", [longest_window]).fetchone()[0]
-            with transaction(conn):
-                conn.execute("create or replace temp table funnel_open_users as " + load_sql("mart/funnel_open_users"),
-                             {"frozen_through": frozen_through, "frozen_at": frozen_at})
-                conn.execute("create or replace temp table current_user_segments as " + current_segments_sql(funnel))
+                "select max(partition_start) - cast($longest_window as integer) + 1 from meta.partition_loads "
+                "where table_name = 'mart.fact_first_activation_events'",
+                {"longest_window": longest_window}).fetchone()[0]
+            with conn.transaction():
+                conn.temp_table("funnel_open_users", load_sql("mart/funnel_open_users"),
+                                {"frozen_through": frozen_through, "frozen_at": frozen_at})
+                conn.temp_table("current_user_segments", current_segments_sql(funnel))
                 if mature_through is not None:
-                    conn.execute(load_sql("mart/freeze_funnel_segments", frozen_table=frozen),
-                                 {"mature_through": mature_through})
-                    conn.execute(
-                        "insert or replace into meta.funnel_segment_freezes "
-                        "select $funnel, greatest($mature_through, coalesce($frozen_through, $mature_through)), now()",
-                        {"funnel": funnel.name, "mature_through": mature_through, "frozen_through": frozen_through})
-                conn.execute(
-                    "create or replace temp table immature_user_segments as "
+                    conn.upsert(frozen, load_sql("mart/freeze_funnel_segments"),
+                                {"mature_through": mature_through}, keep_existing=True)
+                    conn.upsert(freezes, "select $funnel as funnel, greatest($mature_through, "
+                                "coalesce($frozen_through, $mature_through)) as frozen_through, now() as frozen_at",
+                                {"funnel": funnel.name, "mature_through": mature_through,
+                                 "frozen_through": frozen_through})
+                conn.temp_table(
+                    "immature_user_segments",
                     "select s.* from current_user_segments as s join funnel_open_users as o using (user_id) "
                     "where cast($mature_through as date) is null or o.cohort_date > $mature_through",
                     {"mature_through": mature_through},
                 )
                 # A view: the frozen segments, millions of rows, are read where counted, not copied.
-                conn.execute(f"create or replace temp view funnel_user_segments as select * from {frozen} "
-                             "union all select * from immature_user_segments")
-                conn.execute("create or replace temp table funnel_reach as " + funnel_reach_sql(funnel),
-                             funnel_step_params(funnel))
+                conn.temp_view("funnel_user_segments", f"select * from {frozen.qualified_name} "
+                               "union all select * from immature_user_segments")
+                conn.temp_table("funnel_reach", funnel_reach_sql(funnel), funnel_step_params(funnel))
                 for table, by_segment in ((overall, False), (segmented, True)):
-                    conn.execute(f"create or replace table {table.qualified_name} as "
-                                 + funnel_sql(funnel, by_segment=by_segment), {"longest_window": longest_window})
+                    conn.replace_table(table, funnel_sql(funnel, by_segment=by_segment),
+                                       {"longest_window": longest_window})
             for table, by_segment in ((overall, False), (segmented, True)):
                 rows, mature = conn.execute(
                     f"select count(*), count(*) filter (where is_mature) from {table.qualified_name}").fetchone()
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata={
                     "dagster/row_count": dg.MetadataValue.int(rows), "mature_rows": dg.MetadataValue.int(mature),
                     **funnel_report_metadata(conn, table, len(funnel.steps), by_segment=by_segment),
-                    **conn.metadata()})
+                    **conn.cost_metadata(conn.totals())})
 
     return _funnel
 
@@ -213,7 +198,7 @@ _PREVIEW_ROWS = 30
 
 
 def funnel_report_metadata(
-    conn: duckdb.DuckDBPyConnection, table: Table, steps: int, *, by_segment: bool
+    conn: Warehouse, table: Table, steps: int, *, by_segment: bool
 ) -> dict[str, object]:
     """What a person opening a report in the UI reads first: the conversion per step of
     the latest mature cohorts taken together, and the latest cohorts' rows (for the
@@ -261,26 +246,25 @@ def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
         partitions_def=grain.partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         group_name="mart",
-        kinds={"duckdb"},
-        pool=DUCKDB_POOL,
+        kinds={config.engine},
+        pool=step_pool(config.engine),
         description=f"{dim.description} First-touch attributes at the first event, latest attributes at the latest.",
         metadata={"dagster/column_schema": dim.column_schema, "dagster/table_name": dim.qualified_name},
     )
-    def _dim_users(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    def _dim_users(context: dg.AssetExecutionContext, engine: EngineResource) -> dg.MaterializeResult:
         windows = windows_of(grain, context.partition_keys)
-        with warehouse_connection(duckdb) as conn:
+        with engine.open() as conn:
             for table in (dim, recency):
-                conn.execute(table.create_sql())
+                conn.create_table(table)
             days = [day for window in windows for day in window.days]
             require_loaded(conn, [Prerequisite(events.qualified_name, tuple(days))],
                            computing=f"mart.dim_users {windows[0].key} … {windows[-1].key}")
-            conn.execute("create or replace temp table merged_users as " + sql,
-                         {"first_date": days[0], "last_date": days[-1]})
-            with transaction(conn):
-                conn.execute(f"insert or replace into {dim.qualified_name} select {columns} from merged_users")
-                conn.execute(f"insert or replace into {recency.qualified_name} "
-                             "select user_id, latest_event_ts from merged_users")
-                conn.execute(load_sql("mart/dim_users_loads"), {"days": days})
+            conn.temp_table("merged_users", sql, {"first_date": days[0], "last_date": days[-1]})
+            with conn.transaction():
+                conn.upsert(dim, f"select {columns} from merged_users")
+                conn.upsert(recency, "select user_id, latest_event_ts from merged_users")
+                users_of_day = dict(conn.execute(load_sql("mart/dim_users_loads"), {"days": days}).fetchall())
+                conn.record_loads(dim.qualified_name, {day: users_of_day.get(day, 0) for day in days})
             summaries = partition_summaries(conn, summary_sql("dim_users", dim), [w.start for w in windows])
             users = conn.execute(f"select count(*) from {dim.qualified_name}").fetchone()[0]
             merged = {w.start: summaries[w.start]["users_merged"].value for w in windows}
@@ -289,7 +273,7 @@ def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:
             context.add_asset_metadata({
                 "dagster/row_count": dg.MetadataValue.int(merged[window.start]),
                 **summaries[window.start],
-                **cost_metadata(shares[window.start], len(windows)),
+                **cost_metadata(conn, shares[window.start], len(windows)),
             }, partition_key=window.key)
         return dg.MaterializeResult(metadata={
             "users_in_table_after_run": dg.MetadataValue.int(users),

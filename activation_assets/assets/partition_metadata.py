@@ -1,5 +1,5 @@
 """What each partition's materialization says: its own row count, summary, preview and
-DuckDB cost, also when one run writes many partitions.
+engine's cost, also when one run writes many partitions.
 
 Dagster records one materialization per partition of a range run; whatever the asset
 returns is copied onto each of them, so the numbers of one partition are attached to
@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 import dagster as dg
-import duckdb
 
+from activation_assets.engines import Warehouse
 from activation_assets.markdown import query_as_markdown
 from activation_assets.query_profile import Totals
 from activation_assets.sql import load_sql
@@ -30,7 +30,7 @@ def summary_sql(name: str, table: Table) -> str:
 
 
 def partition_summaries(
-    conn: duckdb.DuckDBPyConnection, sql: str, partition_starts: list[dt.date]
+    conn: Warehouse, sql: str, partition_starts: list[dt.date]
 ) -> dict[dt.date, dict[str, dg.MetadataValue]]:
     """Each partition's summary numbers. A partition without rows in the result has no
     rows to count: each of its counts is 0."""
@@ -47,7 +47,7 @@ def partition_summaries(
     }
 
 
-def preview(conn: duckdb.DuckDBPyConnection, table: Table, partition_start: dt.date) -> dg.MetadataValue:
+def preview(conn: Warehouse, table: Table, partition_start: dt.date) -> dg.MetadataValue:
     """The first rows of one partition, as a markdown table titled with the partition."""
     rows = query_as_markdown(
         conn,
@@ -72,9 +72,10 @@ def cost_shares(cost: Totals, rows_by_partition: Mapping[dt.date, int]) -> dict[
     return shares
 
 
-def cost_metadata(share: Totals, partitions_sharing: int) -> dict[str, dg.MetadataValue]:
-    """A partition's DuckDB cost, and how many partitions its statements computed."""
-    return {**share.as_metadata(), "duckdb_partitions_per_statement": dg.MetadataValue.int(partitions_sharing)}
+def cost_metadata(warehouse: Warehouse, share: Totals, partitions_sharing: int) -> dict[str, dg.MetadataValue]:
+    """A partition's cost on the engine, and how many partitions its statements computed."""
+    return {**warehouse.cost_metadata(share),
+            f"{warehouse.engine}_partitions_per_statement": dg.MetadataValue.int(partitions_sharing)}
 
 
 def _number(value: object) -> dg.MetadataValue:

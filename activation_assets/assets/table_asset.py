@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import dagster as dg
-import duckdb
-from dagster_duckdb import DuckDBResource
 
 from activation_assets.assets.partition_metadata import (
     cost_metadata,
@@ -23,19 +21,15 @@ from activation_assets.assets.partition_metadata import (
     partition_summaries,
     preview,
 )
+from activation_assets.engines import EngineResource, Warehouse, step_pool
 from activation_assets.grains import Grain
-from activation_assets.query_profile import ProfiledConnection
 from activation_assets.tables import Table
 from activation_assets.warehouse import (
     Prerequisite,
     TableWrite,
     merge_prerequisites,
-    replace_partitions,
     require_loaded,
-    warehouse_connection,
 )
-
-DUCKDB_POOL = "duckdb"
 
 
 @dataclass(frozen=True)
@@ -59,16 +53,19 @@ class TableAssetSpec:
 
     tables: tuple[Table, ...]
     group: str
+    # The engine that runs the step ("duckdb" or "spark", from config): its kind in the
+    # UI and its pool.
+    engine: str
     grain: Grain
     deps: tuple[dg.AssetDep, ...]
-    writes: Callable[[duckdb.DuckDBPyConnection, list[Window]], list[TableWrite]]
+    writes: Callable[[Warehouse, list[Window]], list[TableWrite]]
     prerequisites: Callable[[Window], list[Prerequisite]]
     # Per table, the query of each partition's summary numbers (see partition_metadata).
     summaries: dict[str, str]
     description_suffix: str = ""
     # Raises, before anything is written, when the run's inputs outside the warehouse are
     # not all there (the raw folders of base.events); given every window of the run.
-    inputs_ready: Callable[[duckdb.DuckDBPyConnection, list[Window]], None] | None = None
+    inputs_ready: Callable[[Warehouse, list[Window]], None] | None = None
     # Consecutive partitions written per statement (`writes` gets that many windows, in
     # date order; None = every window of the run): bounded where a chunk holds a row per
     # known user per partition, so that its memory stays bounded.
@@ -116,7 +113,7 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
             deps=list(spec.deps),
             group_name=spec.group,
             description=f"{table.description}{spec.description_suffix}",
-            kinds={"duckdb"},
+            kinds={spec.engine},
             metadata={"dagster/column_schema": table.column_schema, "dagster/table_name": table.qualified_name},
         )
         for table in spec.tables
@@ -128,14 +125,14 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
         specs=asset_specs,
         partitions_def=spec.grain.partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        pool=DUCKDB_POOL,
+        pool=step_pool(spec.engine),
     )
     def _table_asset(
-        context: dg.AssetExecutionContext, duckdb: DuckDBResource
+        context: dg.AssetExecutionContext, engine: EngineResource
     ) -> Iterator[dg.MaterializeResult]:
         windows = windows_of(spec.grain, context.partition_keys)
-        with warehouse_connection(duckdb) as conn:
-            spec.grain.install_macros(conn)
+        with engine.open() as conn:
+            conn.use_macros(spec.grain.macros())
             if spec.inputs_ready:
                 spec.inputs_ready(conn, windows)
             size = spec.partitions_per_statement or len(windows)
@@ -159,12 +156,12 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
 
 
 def _write_batch(
-    context: dg.AssetExecutionContext, conn: ProfiledConnection, spec: TableAssetSpec, batch: list[Window],
+    context: dg.AssetExecutionContext, conn: Warehouse, spec: TableAssetSpec, batch: list[Window],
     *, name: str,
 ) -> dict[str, dict[dt.date, int]]:
     """Replace one batch of partitions once their inputs are loaded, then attach to each
     partition's materialization its own rows, summary, preview and share of the batch's
-    DuckDB cost."""
+    cost on the engine."""
     starts = [w.start for w in batch]
     before = conn.totals()
     label = batch[0].key if len(batch) == 1 else f"{batch[0].key} … {batch[-1].key}"
@@ -172,7 +169,7 @@ def _write_batch(
         [p for window in batch for p in spec.prerequisites(window)],
         computed_here=[t.qualified_name for t in spec.tables], partition_starts=starts)
     require_loaded(conn, needed, computing=f"{name} {label}")
-    written = replace_partitions(conn, starts, spec.writes(conn, batch))
+    written = conn.replace_partitions(starts, spec.writes(conn, batch))
     described = {}
     for table in spec.tables:
         sql = spec.summaries.get(table.qualified_name)
@@ -190,7 +187,7 @@ def _write_batch(
     for table, by_start in described.items():
         for window in batch:
             context.add_asset_metadata(
-                {**by_start[window.start], **cost_metadata(shares[window.start], len(batch))},
+                {**by_start[window.start], **cost_metadata(conn, shares[window.start], len(batch))},
                 asset_key=table.asset_key,
                 partition_key=window.key,
             )

@@ -14,10 +14,10 @@ INSTANCE_TEMPLATE = Path(__file__).parent / "dagster.yaml"
 
 
 def dagster_home(config: ActivationConfig) -> Path:
-    """$DAGSTER_HOME, else `dagster_home/` beside the warehouse file (the data folder)."""
+    """$DAGSTER_HOME, else `dagster_home/` beside the warehouse (in the data folder)."""
     if os.environ.get("DAGSTER_HOME"):
         return Path(os.environ["DAGSTER_HOME"])
-    return Path(config.warehouse_path).resolve().parent / "dagster_home"
+    return config.data_dir / "dagster_home"
 
 
 def ensure_dagster_home(home: Path) -> Path:
