@@ -67,9 +67,8 @@ def replace_partitions(
         for write in writes:
             table, staging = write.table, staged[write.table.qualified_name]
             record_loads(spark, table.qualified_name, starts, counts=None)
-            for start in starts:
-                spark.sql(f"alter table {table.qualified_name} drop if exists partition "
-                          f"({table.partition_column} = '{start.isoformat()}')")
+            spark.sql(f"alter table {table.qualified_name} drop if exists " + ", ".join(
+                f"partition ({table.partition_column} = '{start.isoformat()}')" for start in starts))
             columns = ", ".join(c.name for c in table.columns)
             spark.sql(f"insert into {table.qualified_name} ({columns}) select {columns} from {staging}")
             counts = dict(spark.sql(

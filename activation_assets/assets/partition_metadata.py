@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import dagster as dg
 
 from activation_assets.engines import Warehouse
-from activation_assets.markdown import query_as_markdown
+from activation_assets.markdown import markdown_table
 from activation_assets.query_profile import Totals
 from activation_assets.sql import load_sql
 from activation_assets.tables import Table
@@ -47,14 +47,21 @@ def partition_summaries(
     }
 
 
-def preview(conn: Warehouse, table: Table, partition_start: dt.date) -> dg.MetadataValue:
-    """The first rows of one partition, as a markdown table titled with the partition."""
-    rows = query_as_markdown(
-        conn,
-        f"select * from {table.qualified_name} where {table.partition_column} = ? limit {PREVIEW_ROWS}",
-        [partition_start],
-    )
-    return dg.MetadataValue.md(f"Partition {partition_start}:\n\n{rows}")
+def previews(conn: Warehouse, table: Table, partition_starts: list[dt.date]) -> dict[dt.date, dg.MetadataValue]:
+    """The first rows of each partition, as a markdown table titled with the partition:
+    one statement for the batch, each partition's part stopping at its first rows."""
+    columns = ", ".join(c.name for c in table.columns)
+    parts = " union all ".join(
+        f"(select {columns} from {table.qualified_name} where {table.partition_column} = $p{i} limit {PREVIEW_ROWS})"
+        for i in range(len(partition_starts)))
+    result = conn.execute(parts, {f"p{i}": start for i, start in enumerate(partition_starts)})
+    names = [d[0] for d in result.description]
+    by_start: dict[dt.date, list[tuple]] = {start: [] for start in partition_starts}
+    at = names.index(table.partition_column)
+    for row in result.fetchall():
+        by_start[row[at]].append(row)
+    return {start: dg.MetadataValue.md(f"Partition {start}:\n\n{markdown_table(names, rows)}")
+            for start, rows in by_start.items()}
 
 
 def cost_shares(cost: Totals, rows_by_partition: Mapping[dt.date, int]) -> dict[dt.date, Totals]:

@@ -19,7 +19,7 @@ from activation_assets.assets.partition_metadata import (
     cost_metadata,
     cost_shares,
     partition_summaries,
-    preview,
+    previews,
 )
 from activation_assets.engines import EngineResource, Warehouse, step_pool
 from activation_assets.grains import Grain
@@ -174,11 +174,12 @@ def _write_batch(
     for table in spec.tables:
         sql = spec.summaries.get(table.qualified_name)
         summaries = partition_summaries(conn, sql, starts) if sql else {start: {} for start in starts}
+        shown = previews(conn, table, starts)
         described[table] = {
             start: {
                 "dagster/row_count": dg.MetadataValue.int(written[table.qualified_name][start]),
                 **summaries[start],
-                "preview": preview(conn, table, start),
+                "preview": shown[start],
             }
             for start in starts
         }
