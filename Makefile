@@ -12,6 +12,7 @@ DEMO_USERS ?= 20000
 DEMO_DAYS ?= 90
 UI_PORT ?= 3000
 SCALE ?= S
+ENGINE ?= duckdb
 BENCH_ARGS ?=
 
 .PHONY: install demo test ui bench clean
@@ -36,7 +37,7 @@ ui: install
 	$(BIN)/dagster dev -w workspace.yaml -p $(UI_PORT)
 
 bench: install
-	$(BIN)/python -m benchmarks --scale $(SCALE) $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks --scale $(SCALE) --engine $(ENGINE) $(BENCH_ARGS)
 
 clean:
 	rm -rf data

@@ -110,7 +110,8 @@ def _reprocess(args: argparse.Namespace) -> int:
     config = _config(args)
     until = args.until or latest_loaded_day(config)
     if until is None:
-        raise ValueError(f"nothing is loaded in {config.warehouse_path} yet: use materialize")
+        raise ValueError(f"nothing is loaded in the {config.engine} warehouse of {config.config_path} yet: "
+                         "use materialize")
     print(f"re-materializing {args.since} … {until} and the weeks and months they close")
     return _run_range(config, args.since, until, None)
 

@@ -90,10 +90,12 @@ def execute_runs(
     """Execute planned runs in order; stops at the first failed run. Their steps share
     one open warehouse, closed at the end: DuckDB then writes its log into the database
     file (a checkpoint), which on a large warehouse takes seconds, so it is reported."""
-    with shared_database_in_process():
+    with shared_database_in_process() as databases:
         results = _execute_in_order(defs, runs, instance, progress)
         closing = time.monotonic()
-    progress(f"warehouse closed in {time.monotonic() - closing:.1f} s (its write-ahead log written into the file)")
+    if databases.connections:
+        progress(f"warehouse closed in {time.monotonic() - closing:.1f} s "
+                 "(its write-ahead log written into the file)")
     return results
 
 

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from activation_assets.definitions import build_definitions
@@ -68,6 +69,14 @@ def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
         ({"warehouse": {"path": "w.duckdb", "threads": 0}}, "warehouse.threads = 0"),
         ({"funnels": [{"name": "f", "steps": [{"event": "x", "window_days": 1}], "breakdowns": ["shoe_size"]}]},
          "funnels[0].breakdowns[0] = 'shoe_size'"),
+        ({"engine": "postgres"}, "engine = 'postgres'"),
+        ({"engine": "spark", "spark": {"master": "local[two]"}}, "spark.master = 'local[two]'"),
+        ({"engine": "spark", "spark": {"remote": "http://host:15002"}}, "spark.remote = 'http://host:15002'"),
+        ({"engine": "spark", "spark": {"master": "local[2]", "remote": "sc://h:15002"}},
+         "spark.master and spark.remote exclude each other"),
+        ({"engine": "spark", "spark": {"table_format": "orc"}}, "spark.table_format = 'orc'"),
+        ({"engine": "spark", "spark": {"settings": {"shuffle.partitions": 8}}}, "spark.settings.shuffle.partitions = 8"),
+        ({"engine": "spark", "spark": {"colour": "blue"}}, "unknown key 'spark.colour'"),
     ],
 )
 def test_a_bad_value_is_an_error_naming_the_key_and_value(tmp_path, override, named):
@@ -94,3 +103,21 @@ def test_missing_required_key_is_named(tmp_path):
 def test_missing_file_names_the_path_and_the_environment_variable(tmp_path):
     with pytest.raises(ConfigError, match=r"nope\.yaml.*ACTIVATION_CONFIG"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_engine_spark_gives_spark_steps_outside_the_duckdb_pool(tmp_path):
+    from activation_assets.engines.spark import SparkEngine
+
+    config = write_config(tmp_path, engine="spark", warehouse=None,
+                          spark={"master": "local[2]", "settings": {"spark.sql.shuffle.partitions": 4}})
+    assert config.spark.warehouse_dir == str(tmp_path / "spark-warehouse")  # a local session's tables beside the file
+    defs = build_definitions(config)
+    resource = defs.resources["engine"]
+    assert isinstance(resource, SparkEngine)
+    assert (resource.master, resource.settings) == ("local[2]", {"spark.sql.shuffle.partitions": "4"})
+    graph = defs.resolve_asset_graph()
+    node = graph.get(dg.AssetKey(["activation", "visit_first_last"]))
+    assert node.kinds == {"spark"}
+    assert node.pools == set()
+    duckdb_graph = build_definitions(write_config(tmp_path / "d")).resolve_asset_graph()
+    assert duckdb_graph.get(dg.AssetKey(["activation", "visit_first_last"])).pools == {"duckdb"}

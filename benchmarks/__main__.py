@@ -13,6 +13,8 @@ from benchmarks.scales import SCALES, Scale
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="spark: the backfill and next day on a local Spark session, beside DuckDB's figures")
     parser.add_argument("--users", type=int, help="override the scale's users (the results are named custom)")
     parser.add_argument("--days", type=int, help="override the scale's days")
     parser.add_argument("--work-dir", type=Path, default=REPO / "benchmarks" / "work",
@@ -32,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
                       early_day=min(scale.early_day, days - 1), late_day=min(scale.late_day, days))
     settings = BenchSettings(work_dir=args.work_dir, results_dir=args.results_dir, memory_limit=args.memory_limit,
                              threads=args.threads, temp_directory=args.temp_dir, probe_repeats=args.repeats)
+    if args.engine == "spark":
+        from benchmarks.spark_run import run_spark_benchmark
+
+        run_spark_benchmark(scale, settings)
+        return 0
     results = run_benchmark(scale, settings)
     for target in results.get("targets", []):
         print(f"{target['target']}: {target['value']:g} ({target['bound']}) {'met' if target['met'] else 'MISSED'}")

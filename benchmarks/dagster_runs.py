@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-_PROFILE_KEYS = ("duckdb_rows_scanned", "duckdb_query_seconds")
+_PROFILE_KEYS = ("duckdb_rows_scanned", "duckdb_query_seconds", "spark_query_seconds")
 
 
 @dataclass
@@ -67,4 +67,4 @@ def step_figures(instance: dg.DagsterInstance, ids: set[str]) -> dict[str, StepF
 
 def _add(figures: StepFigures, profile: dict[str, float]) -> None:
     figures.rows_scanned += int(profile.get("duckdb_rows_scanned", 0))
-    figures.query_seconds += profile.get("duckdb_query_seconds", 0.0)
+    figures.query_seconds += profile.get("duckdb_query_seconds", 0.0) + profile.get("spark_query_seconds", 0.0)

@@ -52,7 +52,7 @@ SHIPPED_CONFIG = REPO / "activation.yaml"
 START_DATE = dt.date(2025, 1, 1)
 # The late-data reprocess measured: the last month, run the way `reprocess --since` runs it.
 REPROCESS_DAYS = 30
-_GIB = 1024**3
+GIB = 1024**3
 _CLOSING = re.compile(r"warehouse closed in ([0-9.]+) s")
 
 
@@ -75,7 +75,7 @@ class BenchSettings:
 def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     """Run every measurement of one scale and write the results files; returns the results."""
     say = settings.progress
-    measured_code = _commit()
+    measured_code = measured_commit()
     home = settings.work_dir / scale.name
     last_day = START_DATE + dt.timedelta(days=scale.days - 1)
     next_day = last_day + dt.timedelta(days=1)
@@ -106,24 +106,16 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
         return float(found[-1]) if found else None
 
     def cli(step: str, *args: str) -> tuple[float, int, dict[str, StepFigures]]:
-        before = run_ids(instance)
-        log = home / "logs" / f"{step}.log"
-        # The previous phase's writes go to disk first, so that this one is not charged
-        # for them (after the backfill, gigabytes of the warehouse are still in flight).
-        os.sync()
-        measured = run_measured([sys.executable, "-m", "activation_assets.cli", *args], env=env, log_path=log)
-        if measured.returncode != 0:
-            raise RuntimeError(f"{' '.join(args)} failed (exit {measured.returncode}); see {log}")
-        return measured.seconds, measured.peak_rss_bytes, step_figures(instance, run_ids(instance) - before)
+        return run_cli(instance, env, home / "logs" / f"{step}.log", *args)
 
     say(f"[{scale.name}] 2/6 backfilling {START_DATE} … {last_day} through Dagster")
     seconds, peak, steps = cli("backfill", "materialize", "--start", str(START_DATE), "--end", str(last_day))
     backfill = {
         "seconds": round(seconds, 1),
         "minutes": round(seconds / 60, 2),
-        "peak_gib": round(peak / _GIB, 2),
-        "duckdb_file_gib": round(_file_size(config.warehouse_path) / _GIB, 2),
-        "steps": _steps_table(steps, kinds),
+        "peak_gib": round(peak / GIB, 2),
+        "duckdb_file_gib": round(_file_size(config.warehouse_path) / GIB, 2),
+        "steps": steps_table(steps, kinds),
         "closing_seconds": closing_seconds("backfill"),
     }
     backfill["time_by_kind"] = time_by_kind(backfill["steps"])
@@ -137,17 +129,17 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     daily_run = {
         "day": str(next_day),
         "seconds": round(seconds, 1),
-        "peak_gib": round(peak / _GIB, 2),
+        "peak_gib": round(peak / GIB, 2),
         "daily_asset_compute_seconds": round(sum(s.seconds for s in daily_steps.values()), 2),
         "daily_asset_duckdb_seconds": round(sum(s.query_seconds for s in daily_steps.values()), 2),
         "rows_scanned": sum(s.rows_scanned for s in steps.values()),
-        "steps": _steps_table(steps, kinds),
+        "steps": steps_table(steps, kinds),
         "closing_seconds": closing_seconds("daily_run"),
     }
     daily_run["time_split"] = time_split(daily_run["seconds"], daily_run["steps"])
     say(f"    {daily_run['seconds']} s end to end, daily assets {daily_run['daily_asset_compute_seconds']} s")
     seconds, _, steps = cli("daily_run_again", "materialize", "--start", str(next_day), "--end", str(next_day))
-    daily_run["repeat"] = {"seconds": round(seconds, 1), "time_split": time_split(seconds, _steps_table(steps, kinds)),
+    daily_run["repeat"] = {"seconds": round(seconds, 1), "time_split": time_split(seconds, steps_table(steps, kinds)),
                            "closing_seconds": closing_seconds("daily_run_again")}
     say(f"    the same run again, warm: {daily_run['repeat']['seconds']} s end to end")
 
@@ -209,7 +201,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     say(f"    reprocessing the last {(next_day - since).days + 1} days ({since} … {next_day})")
     seconds, peak, _ = cli("reprocess", "reprocess", "--since", str(since))
     reprocess = {"since": str(since), "days": (next_day - since).days + 1, "seconds": round(seconds, 1),
-                 "peak_gib": round(peak / _GIB, 2), "closing_seconds": closing_seconds("reprocess")}
+                 "peak_gib": round(peak / GIB, 2), "closing_seconds": closing_seconds("reprocess")}
     reprocess["share_of_backfill"] = round(reprocess["seconds"] / backfill["seconds"], 3)
     reprocess["days_share"] = round(reprocess["days"] / ((next_day - START_DATE).days + 1), 3)
     say(f"    {reprocess['seconds']} s, {reprocess['share_of_backfill']:.1%} of the backfill for "
@@ -221,7 +213,7 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     disk = {"before": disk_before, "after": disk_mib_per_second(home, settings.probe_repeats)}
     results = {
         "scale": {"name": scale.name, "users": scale.users, "days": scale.days, "raw_rows": raw_rows},
-        "machine": {**_machine(measured_code), "calibration_seconds": calibration, "disk_mib_per_second": disk},
+        "machine": {**machine_facts(measured_code), "calibration_seconds": calibration, "disk_mib_per_second": disk},
         "duckdb_settings": config.duckdb_settings,
         "backfill": backfill,
         "daily_run": daily_run,
@@ -235,6 +227,21 @@ def run_benchmark(scale: Scale, settings: BenchSettings) -> dict[str, Any]:
     results["targets"] = evaluate_targets(results)
     write_results(results, settings.results_dir, scale.name)
     return results
+
+
+def run_cli(
+    instance: dg.DagsterInstance, env: dict[str, str], log: Path, *args: str
+) -> tuple[float, int, dict[str, StepFigures]]:
+    """One command of the project's command line in a child process: its wall time, the
+    peak memory of its process tree, and the figures of the steps its runs recorded."""
+    before = run_ids(instance)
+    # The previous phase's writes go to disk first, so that this one is not charged
+    # for them (after the backfill, gigabytes of the warehouse are still in flight).
+    os.sync()
+    measured = run_measured([sys.executable, "-m", "activation_assets.cli", *args], env=env, log_path=log)
+    if measured.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed (exit {measured.returncode}); see {log}")
+    return measured.seconds, measured.peak_rss_bytes, step_figures(instance, run_ids(instance) - before)
 
 
 def _write_config(home: Path, settings: BenchSettings) -> Path:
@@ -286,7 +293,7 @@ def _bare_first_last_figures(
             "same_rows_as_stored": all(f["same_rows_as_stored"] for f in facts), "facts": facts}
 
 
-def _steps_table(steps: dict[str, StepFigures], kinds: dict[str, str]) -> list[dict[str, Any]]:
+def steps_table(steps: dict[str, StepFigures], kinds: dict[str, str]) -> list[dict[str, Any]]:
     """Steps slowest first, each with its kind (`asset_kinds`)."""
     return [
         {"step": key, "kind": step_kind(key, s.assets, kinds), "seconds": round(s.seconds, 2), "rows_out": s.rows_written, "rows_scanned": s.rows_scanned,
@@ -326,10 +333,10 @@ def _history_table(early: dict[str, StepFigures], late: dict[str, StepFigures], 
             "worst_rows_ratio": max(r["rows_ratio"] for r in rows)}
 
 
-def _machine(commit: str) -> dict[str, Any]:
+def machine_facts(commit: str) -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
-        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / _GIB, 1),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB, 1),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -337,7 +344,7 @@ def _machine(commit: str) -> dict[str, Any]:
     }
 
 
-def _commit() -> str:
+def measured_commit() -> str:
     """The code about to be measured: the checked-out commit, marked when the work tree
     differs from it (other than in the results a previous benchmark wrote)."""
     def git(*args: str) -> str:

@@ -168,7 +168,7 @@ _open_databases: _OpenDatabases | None = None
 
 
 @contextmanager
-def shared_database_in_process() -> Iterator[None]:
+def shared_database_in_process() -> Iterator[_OpenDatabases]:
     """Within this block, the steps executed in this process share one open database,
     each step on its own cursor (so its own temp tables and settings).
 
@@ -180,7 +180,7 @@ def shared_database_in_process() -> Iterator[None]:
     global _open_databases
     _open_databases = _OpenDatabases()
     try:
-        yield
+        yield _open_databases
     finally:
         databases, _open_databases = _open_databases, None
         databases.stack.close()
