@@ -121,3 +121,15 @@ def test_engine_spark_gives_spark_steps_outside_the_duckdb_pool(tmp_path):
     assert node.pools == set()
     duckdb_graph = build_definitions(write_config(tmp_path / "d")).resolve_asset_graph()
     assert duckdb_graph.get(dg.AssetKey(["activation", "visit_first_last"])).pools == {"duckdb"}
+
+
+def test_engine_spark_without_java_says_what_to_install(tmp_path, monkeypatch):
+    from activation_assets.engines import spark as spark_engine
+
+    config = write_config(tmp_path, engine="spark", warehouse=None)
+    monkeypatch.setattr(spark_engine.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(spark_engine.SparkUnavailable) as error:
+        build_definitions(config).resources["engine"].session()
+    assert "needs a Java 17+ runtime" in error.value.description
+    assert "apt-get install openjdk-17-jre-headless" in error.value.description

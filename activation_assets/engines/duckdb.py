@@ -128,8 +128,9 @@ class DuckDBWarehouse(Warehouse):
 
     def existing_tables(self) -> set[str]:
         return {f"{schema}.{name}" for schema, name in self.conn.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "union all select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+            "select schema_name, table_name from duckdb_tables() where not temporary and list_contains($schemas, "
+            "schema_name) union all select schema_name, view_name from duckdb_views() "
+            "where not temporary and list_contains($schemas, schema_name)", {"schemas": list(SCHEMAS)}).fetchall()}
 
     def missing_folders(self, root: str, utc_dates: list[dt.date]) -> list[str]:
         return raw_source.missing_folders(self.conn, root, utc_dates)
