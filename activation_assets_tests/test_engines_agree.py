@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 from activation_assets.engines import engine_resource
-from activation_assets.report import render_report
+from activation_assets.report import render_report, run_query_file
 from activation_assets.warehouse import SCHEMAS
 
 from .helpers import run_range, write_config, write_raw_log
 from .random_log import random_raw_rows
 
+QUERIES = Path(__file__).resolve().parents[1] / "docs" / "queries"
 START, END = dt.date(2025, 1, 1), dt.date(2025, 2, 2)  # a whole month, weeks, and days after them
 FUNNEL = [{"name": "first_activation", "steps": [{"event": "add_to_cart", "window_days": 1},
                                                  {"event": "purchase", "window_days": 7}]}]
@@ -67,3 +69,7 @@ def test_every_table_on_spark_equals_the_duckdb_engines(tmp_path, spark):
     assert len(expected["activation.visit_activation_status_monthly"]) > 0
     assert len(expected["base.events_rejected"]) > 0  # the random log's bad rows
     assert render_report(on_spark) == render_report(on_duckdb)
+    for query in sorted(QUERIES.glob("*.sql")):  # the analysts' documented queries, variables included
+        results = [run_query_file(config, query, {"country": "KR"}) for config in (on_duckdb, on_spark)]
+        assert len(results[0]) > 0, query.name
+        assert results[1].astype(str).values.tolist() == results[0].astype(str).values.tolist(), query.name
