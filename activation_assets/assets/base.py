@@ -41,8 +41,8 @@ def build_base_asset(config: ActivationConfig) -> dg.AssetsDefinition:
         files = conn.stage_raw_events(config.source_path, sorted({d for dates in folders_of.values() for d in dates}))
         conn.temp_table("rule_checked_events", conn.load_sql("base/classify_raw_events"),
                         {"timezone": config.timezone, "first_date": windows[0].start, "last_date": windows[-1].start})
-        conn.temp_table("duplicate_copies", conn.load_sql("base/duplicate_copies"))
-        conn.temp_view("classified_events", conn.load_sql("base/classified_events"))
+        conn.temp_table("duplicate_copies", conn.load_sql("base/duplicate_copies", row_id=conn.row_id))
+        conn.temp_view("classified_events", conn.load_sql("base/classified_events", row_id=conn.row_id))
         reads_params = {
             "partition_dates": [w.start for w in windows],
             "files_read": [sum(len(files[d]) for d in folders_of[w.start]) for w in windows],

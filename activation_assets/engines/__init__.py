@@ -40,6 +40,9 @@ class Warehouse(ABC):
     """One step's session on the warehouse."""
 
     engine: str
+    # How a row of a session table is identified: DuckDB's rowid, or a column the engine
+    # gives its staged raw rows.
+    row_id: str
 
     @abstractmethod
     def execute(self, sql: str, params: Any = None) -> QueryResult:

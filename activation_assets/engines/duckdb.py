@@ -68,6 +68,7 @@ class DuckDBWarehouse(Warehouse):
     """A step's profiled connection to the DuckDB file."""
 
     engine = "duckdb"
+    row_id = "rowid"
 
     def __init__(self, conn: ProfiledConnection) -> None:
         self.conn = conn

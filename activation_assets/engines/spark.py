@@ -122,6 +122,7 @@ class SparkWarehouse(Warehouse):
     """A step's statements on the Spark session."""
 
     engine = "spark"
+    row_id = "raw_row"
 
     def __init__(self, spark: SparkSession, table_format: str) -> None:
         self.spark = spark

@@ -1,4 +1,4 @@
--- The rows (rowid of rule_checked_events) that repeat an event_id already seen that day
+-- The rows ({row_id}: the engine's row identity in rule_checked_events) that repeat an event_id already seen that day
 -- among the rows breaking no rule. The earliest copy is kept; the order runs over every
 -- column so the choice never depends on file scan order. Only the few repeated ids are
 -- sorted.
@@ -13,7 +13,7 @@ with duplicate_ids as (
 select raw_row
 from (
     select
-        rowid as raw_row,
+        {row_id} as raw_row,
         row_number() over (
             partition by partition_date, event_id
             order by event_ts, source_file, user_id, event_name, event_timestamp, country,
