@@ -30,3 +30,24 @@ def spark(tmp_path_factory):
     )
     yield session
     session.stop()
+
+
+@pytest.fixture
+def empty_spark_catalog(spark):
+    """The shared session without the layer's databases, which other tests of this process
+    may have left in its catalog."""
+    from activation_assets.warehouse import SCHEMAS
+
+    for schema in SCHEMAS:
+        spark.sql(f"drop database if exists {schema} cascade")
+    return spark
+
+
+@pytest.fixture(params=["duckdb", "spark"])
+def on_engine(request) -> dict:
+    """Configuration keys that run a test once on each engine (Spark's on the shared
+    session, with an empty catalog)."""
+    if request.param == "spark":
+        request.getfixturevalue("empty_spark_catalog")
+        return {"engine": "spark", "spark": {"master": "local[2]"}}
+    return {}

@@ -4,6 +4,7 @@ through the real runner, and table reads."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import yaml
 
 from activation_assets.config import ActivationConfig, load_config
 from activation_assets.definitions import build_definitions
+from activation_assets.engines import engine_resource
 from activation_assets.runner import execute_runs, plan_runs
 from activation_assets.tables import activation_status_table, activation_table, active_users_table, first_last_table
 
@@ -116,9 +118,9 @@ def read_table(config: ActivationConfig, table: str, order_by: str) -> pd.DataFr
 
 def read_rows(config: ActivationConfig, table: str, columns: list[str], order_by: str) -> list[tuple]:
     """Rows as tuples of plain values (dates and times as ISO text) for exact comparison
-    with hand-written rows."""
-    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
-        fetched = conn.execute(f"select {', '.join(columns)} from {table} order by {order_by}").fetchall()
+    with hand-written rows, read through the configured engine."""
+    with engine_resource(config, read_only=True).open() as warehouse:
+        fetched = warehouse.execute(f"select {', '.join(columns)} from {table} order by {order_by}").fetchall()
     return [tuple(plain(v) for v in row) for row in fetched]
 
 
@@ -130,22 +132,37 @@ def plain(value: Any) -> Any:
     return value
 
 
-def dump_warehouse(config: ActivationConfig) -> dict[str, list]:
-    """Every table's rows, sorted, with the raw folder's path, load times and file counts
-    left out, so that two warehouses built from the same rows compare equal."""
-    with duckdb.connect(config.warehouse_path, read_only=True) as conn:
-        names = [f"{s}.{t}" for s, t in conn.execute(
-            "select schema_name, table_name from duckdb_tables() where table_name <> 'partition_loads'").fetchall()]
-        dumped = {
-            name: sorted(repr(row).replace(config.source_path, "<raw>")
-                         for row in conn.execute(f"select * from {name}").fetchall())
-            for name in names
-        }
-        dumped["meta.partition_loads"] = conn.execute(
-            "select table_name, partition_start, row_count from meta.partition_loads order by all").fetchall()
-        if "meta.raw_reads" in dumped:
-            dumped["meta.raw_reads"] = conn.execute(
-                "select partition_date, rows_read from meta.raw_reads order by all").fetchall()
+# Columns that say when or from how many files a row was written, not what it holds.
+CIRCUMSTANTIAL = {"meta.partition_loads": {"loaded_at"}, "meta.funnel_segment_freezes": {"frozen_at"},
+                  "meta.raw_reads": {"files_read"}}
+
+
+def comparable(value: Any, source_path: str) -> Any:
+    """A value as both engines' drivers can agree on it: instants as naive UTC, floats to
+    twelve significant digits, the raw folder's path as `<raw>`."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, float):
+        return float(f"{value:.12g}") if math.isfinite(value) else value
+    if isinstance(value, str):
+        return value.replace(source_path, "<raw>")
+    return value
+
+
+def dump_warehouse(config: ActivationConfig) -> dict[str, list[tuple]]:
+    """Every table and view of the layer's schemas, its rows as sorted (column, value)
+    pairs, sorted, so that two warehouses built from the same rows compare equal on any
+    engine (by column name: Spark keeps a table's partition column last)."""
+    with engine_resource(config, read_only=True).open() as warehouse:
+        dumped = {}
+        for name in sorted(warehouse.existing_tables()):
+            result = warehouse.execute(f"select * from {name}")
+            columns = [d[0] for d in result.description]
+            left_out = CIRCUMSTANTIAL.get(name, set())
+            rows = [tuple(sorted((c, comparable(v, config.source_path)) for c, v in zip(columns, row)
+                                 if c not in left_out))
+                    for row in result.fetchall()]
+            dumped[name] = sorted(rows, key=repr)
     return dumped
 
 

@@ -24,8 +24,8 @@ def table_rows(config, table, columns, order="period_start, user_id"):
     return read_rows(config, f"activation.{table}", columns, order)
 
 
-def test_daily_states_transitions_streaks_and_buckets(tmp_path):
-    config = visits(tmp_path, {
+def test_daily_states_transitions_streaks_and_buckets(tmp_path, on_engine):
+    config = visits(tmp_path, **on_engine, days_by_user={
         "a": ["2025-01-01", "2025-01-02", "2025-01-05"],
         "b": ["2025-01-02"],
         "c": ["2025-01-03", "2025-01-04"],

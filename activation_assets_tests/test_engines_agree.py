@@ -4,52 +4,20 @@ engines: every table of the graph, its load records and the report are the same.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
-from activation_assets.engines import engine_resource
 from activation_assets.report import render_report, run_query_file
-from activation_assets.warehouse import SCHEMAS
 
-from .helpers import run_range, write_config, write_raw_log
+from .helpers import dump_warehouse, run_range, write_config, write_raw_log
 from .random_log import random_raw_rows
 
 QUERIES = Path(__file__).resolve().parents[1] / "docs" / "queries"
 START, END = dt.date(2025, 1, 1), dt.date(2025, 2, 2)  # a whole month, weeks, and days after them
 FUNNEL = [{"name": "first_activation", "steps": [{"event": "add_to_cart", "window_days": 1},
                                                  {"event": "purchase", "window_days": 7}]}]
-# Columns that say when a row was written, not what it holds.
-WRITTEN_AT = {"meta.partition_loads": "loaded_at", "meta.funnel_segment_freezes": "frozen_at"}
 
 
-def comparable(value):
-    """A value as both engines' drivers can agree on it: instants as naive UTC, floats to
-    twelve significant digits."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-    if isinstance(value, float):
-        return float(f"{value:.12g}") if math.isfinite(value) else value
-    return value
-
-
-def dump(config) -> dict[str, list[tuple]]:
-    """Every table and view of the layer's schemas, its rows (column name and value) sorted."""
-    with engine_resource(config).open() as warehouse:
-        names = sorted(warehouse.existing_tables())
-        dumped = {}
-        for name in names:
-            result = warehouse.execute(f"select * from {name}")
-            columns = [d[0] for d in result.description]
-            # By column name: Spark keeps a table's partition column last.
-            rows = [tuple(sorted((c, comparable(v)) for c, v in zip(columns, row) if c != WRITTEN_AT.get(name)))
-                    for row in result.fetchall()]
-            dumped[name] = sorted(rows, key=repr)
-    return dumped
-
-
-def test_every_table_on_spark_equals_the_duckdb_engines(tmp_path, spark):
-    for schema in SCHEMAS:  # tables other tests of this process left in the session's catalog
-        spark.sql(f"drop database if exists {schema} cascade")
+def test_every_table_on_spark_equals_the_duckdb_engines(tmp_path, empty_spark_catalog):
     raw = tmp_path / "raw"
     write_raw_log(raw, random_raw_rows(7, start=START, days=(END - START).days + 1, users=40),
                   span=(START, END))
@@ -60,7 +28,7 @@ def test_every_table_on_spark_equals_the_duckdb_engines(tmp_path, spark):
     run_range(on_duckdb, START, END)
     run_range(on_spark, START, END)
 
-    expected, actual = dump(on_duckdb), dump(on_spark)
+    expected, actual = dump_warehouse(on_duckdb), dump_warehouse(on_spark)
     assert sorted(actual) == sorted(expected)
     assert {"mart.dim_users", "mart.funnel_first_activation_by_segment", "activation.purchase_active_users_monthly",
             "fact.visit", "base.events_rejected", "meta.raw_reads"} <= set(expected)

@@ -5,7 +5,17 @@ import datetime as dt
 
 import pytest
 
-from .helpers import assert_matches_recomputation, dump_warehouse, run_day_by_day, run_range, write_config, write_raw_log
+from activation_assets.runner import latest_loaded_day
+
+from .helpers import (
+    assert_matches_recomputation,
+    dump_warehouse,
+    event,
+    run_day_by_day,
+    run_range,
+    write_config,
+    write_raw_log,
+)
 from .random_log import random_raw_rows
 
 START = dt.date(2024, 2, 10)  # leap day and two month ends inside the range
@@ -68,3 +78,33 @@ def test_a_range_starting_inside_loaded_history_is_seeded_from_its_partitions(tm
     before = dump_warehouse(config)
     run_range(config, middle - dt.timedelta(days=10), END)  # a reprocess from a middle day
     assert dump_warehouse(config) == before
+
+
+SPARK_START, SPARK_END = dt.date(2024, 2, 18), dt.date(2024, 3, 2)  # Sunday … Saturday, a leap day between
+
+
+def test_on_spark_a_daily_run_after_a_range_a_rerun_and_late_data_equal_recomputation(tmp_path, empty_spark_catalog):
+    """The Spark engine on one warehouse: a range run, then a daily run seeded from its
+    partitions, equal the recomputation; materializing a day again changes nothing; a
+    late file and `reprocess --since` its day give the recomputation of the new log."""
+    days = (SPARK_END - SPARK_START).days + 1
+    rows = random_raw_rows(8, start=SPARK_START, days=days, users=30)
+    raw = tmp_path / "raw"
+    write_raw_log(raw, rows, span=(SPARK_START, SPARK_END))
+    config = write_config(tmp_path, engine="spark", spark={"master": "local[2]"}, source={"path": str(raw)},
+                          timezone="Asia/Seoul", week_start="sunday", start_date=SPARK_START.isoformat(),
+                          facts=[{"name": "visit", "events": "all", "grains": ["daily", "weekly"]}])
+    run_range(config, SPARK_START, SPARK_END - dt.timedelta(days=1))
+    run_range(config, SPARK_END, SPARK_END)  # the daily run of a Saturday, which closes a week
+    assert_matches_recomputation(config, rows, SPARK_START, SPARK_END)
+
+    before = dump_warehouse(config)
+    run_range(config, SPARK_START + dt.timedelta(days=3), SPARK_START + dt.timedelta(days=3))
+    assert dump_warehouse(config) == before
+
+    late_day = SPARK_END - dt.timedelta(days=4)
+    late = [event("user001", f"{late_day} 03:00", "purchase"), event("late-user", f"{late_day} 05:00")]
+    write_raw_log(raw, late, name="late", empty_days_around=0)
+    assert latest_loaded_day(config) == SPARK_END
+    run_range(config, late_day, latest_loaded_day(config))  # what `reprocess --since` runs
+    assert_matches_recomputation(config, rows + late, SPARK_START, SPARK_END)
