@@ -2,6 +2,10 @@
 history, on seeded random logs, for every grain and every table."""
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -108,3 +112,39 @@ def test_on_spark_a_daily_run_after_a_range_a_rerun_and_late_data_equal_recomput
     assert latest_loaded_day(config) == SPARK_END
     run_range(config, late_day, latest_loaded_day(config))  # what `reprocess --since` runs
     assert_matches_recomputation(config, rows + late, SPARK_START, SPARK_END)
+
+
+def test_a_spark_run_killed_while_writing_leaves_true_load_records_and_a_rerun_equals_a_clean_run(tmp_path):
+    """SIGKILL on `materialize` (engine: spark) while it writes FirstLast's second chunk: the
+    next process finds every recorded partition holding its recorded rows, and its run of
+    the same range leaves every table equal to a clean run's (on DuckDB, which equals Spark's)."""
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 1, 8)
+    raw = tmp_path / "raw"
+    write_raw_log(raw, random_raw_rows(9, start=start, days=8, users=20), span=(start, end))
+    common = {"source": {"path": str(raw)}, "facts": [{"name": "visit", "events": "all", "grains": ["daily"]}],
+              "backfill": {"chunk_days": 4}}
+    on_spark = tmp_path / "spark" / "activation.yaml"
+    write_config(on_spark.parent, engine="spark", **common, spark={
+        "master": "local[2]", "warehouse_dir": str(tmp_path / "spark" / "spark-warehouse"),
+        "settings": {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2"}})
+    clean = write_config(tmp_path / "duckdb", **common)
+
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "activation_assets.cli", "--config", str(on_spark),
+         "materialize", "--start", str(start), "--end", str(end)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    for line in killed.stdout:
+        if "rows in activation.visit_first_last" in line:  # its first chunk is written and recorded
+            break
+    assert killed.poll() is None, "the run ended before it could be killed"
+    killed.kill()
+    killed.wait()
+
+    out = tmp_path / "after.json"
+    subprocess.run([sys.executable, "-m", "activation_assets_tests.warehouse_process",
+                    str(on_spark), str(out), str(start), str(end)], check=True)
+    after = json.loads(out.read_text())
+    assert after["disagreements"] == []
+    run_range(clean, start, end)
+    expected = {name: [repr(row) for row in rows] for name, rows in dump_warehouse(clean).items()}
+    assert after["dump"] == expected
