@@ -42,6 +42,48 @@ def prepare_warehouse(spark: SparkSession) -> None:
     spark.sql(_PARTITION_LOADS_DDL)
 
 
+def stamped(prefix: str) -> str:
+    """A name for a table of one step's own (staged rows, temp tables), unique, and
+    ordered by when it was made: `<prefix>__<UTC yyyymmddHHMMSS>_<random>`."""
+    return f"{prefix}__{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S}_{uuid.uuid4().hex[:6]}"
+
+
+def _stamp_of(name: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(name.rsplit("__", 1)[1][:14], "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+    except (IndexError, ValueError):
+        return None
+
+
+def is_step_table(name: str) -> bool:
+    """Whether a table is one step's own (see `stamped`), not one of the layer's."""
+    return name.startswith(("tmp_", "staging_")) and _stamp_of(name) is not None
+
+
+def drop_leftovers(spark: SparkSession, older_than: dt.timedelta) -> list[str]:
+    """Drop the step tables in `meta` (staged partitions, temp tables) that steps killed
+    before their end left behind, once older than any step still running could be."""
+    cutoff = dt.datetime.now(dt.UTC) - older_than
+    leftovers = [f"meta.{t.name}" for t in spark.catalog.listTables("meta")
+                 if is_step_table(t.name) and _stamp_of(t.name) < cutoff]
+    for name in leftovers:
+        spark.sql(f"drop table if exists {name}")
+    return leftovers
+
+
+def finish_interrupted_swap(spark: SparkSession, table: Table) -> None:
+    """A table is replaced by writing its new rows beside it, dropping it and renaming
+    them into place. A swap killed after the drop left only the new rows (complete,
+    since they were written before it): they are renamed into place. New rows beside a
+    table that still exists are a swap killed before the drop: they are dropped."""
+    prefix = f"staging_{table.name}__"
+    staged = sorted(t.name for t in spark.catalog.listTables(table.schema) if t.name.startswith(prefix))
+    if staged and not spark.catalog.tableExists(table.qualified_name):
+        spark.sql(f"alter table {table.schema}.{staged.pop()} rename to {table.qualified_name}")
+    for name in staged:
+        spark.sql(f"drop table if exists {table.schema}.{name}")
+
+
 def create_table_sql(table: Table, table_format: str = "parquet") -> str:
     """The catalogue's table as a Spark table, partitioned by its partition column if it has one."""
     columns = ", ".join(f"{c.name} {column_type(c.type)}" for c in table.columns)
@@ -84,7 +126,7 @@ def replace_partitions(
 def _stage(spark: SparkSession, write: TableWrite, starts: list[dt.date], macros: Collection[Macro]) -> str:
     """The write's rows of the given partitions, in a table of their own."""
     table = write.table
-    staging = f"meta.staging_{table.schema}_{table.name}_{uuid.uuid4().hex[:8]}"
+    staging = stamped(f"meta.staging_{table.schema}_{table.name}")
     select_sql = to_spark(write.select_sql, write.params, macros)
     in_partitions = f"array_contains({sql_value(starts).sql(dialect='spark')}, {table.partition_column})"
     spark.sql(f"create table {staging} using parquet as select * from ({select_sql}) where {in_partitions}")

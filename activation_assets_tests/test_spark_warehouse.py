@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from activation_assets import spark_warehouse
+from activation_assets.engines.spark import SparkWarehouse
 from activation_assets.spark_warehouse import (
     missing_partitions,
     prepare_warehouse,
@@ -87,3 +88,46 @@ def test_a_write_cut_off_while_swapping_leaves_its_partitions_unrecorded(spark, 
         replace_partitions(spark, JAN[1:], [TableWrite(table, ROWS, {"min_n": 4})])
     assert loads(spark, table) == [(JAN[0], 2)]  # the chunk's partitions are no longer loaded
     assert missing_partitions(spark, Prerequisite(table.qualified_name, tuple(JAN))) == JAN[1:]
+
+
+@pytest.fixture
+def users_table() -> Table:
+    return Table(schema="mart", name=f"u_{uuid.uuid4().hex[:8]}", description="an unpartitioned test table",
+                 partition_column="", primary_key=("user_id",),
+                 columns=(Column("user_id", "varchar", ""), Column("n", "bigint", "")))
+
+
+def users(spark, table: Table) -> list[tuple]:
+    return [tuple(r) for r in spark.sql(f"select user_id, n from {table.qualified_name} order by 1").collect()]
+
+
+def test_an_upsert_cut_off_between_drop_and_rename_is_finished_by_the_next_one(spark, users_table, monkeypatch):
+    prepare_warehouse(spark)
+    warehouse = SparkWarehouse(spark, "parquet")
+    warehouse.upsert(users_table, "select 'a' as user_id, 1 as n")
+    run = SparkWarehouse._run
+
+    def cut_off_before_renaming(self, sql):
+        if " rename to " in sql:
+            raise KeyboardInterrupt("killed")
+        return run(self, sql)
+
+    monkeypatch.setattr(SparkWarehouse, "_run", cut_off_before_renaming)
+    with pytest.raises(KeyboardInterrupt):
+        warehouse.upsert(users_table, "select 'b' as user_id, 2 as n")
+    assert not spark.catalog.tableExists(users_table.qualified_name)  # dropped, its new rows beside it
+    monkeypatch.setattr(SparkWarehouse, "_run", run)
+    warehouse.upsert(users_table, "select 'c' as user_id, 3 as n", keep_existing=True)
+    assert users(spark, users_table) == [("a", 1), ("b", 2), ("c", 3)]
+    assert not [t for t in spark.catalog.listTables("mart") if t.name.startswith(f"staging_{users_table.name}")]
+    warehouse.drop_temp_tables()
+
+
+def test_step_tables_left_by_killed_steps_are_dropped_once_old(spark):
+    prepare_warehouse(spark)
+    old, recent = "meta.tmp_rows__20200101000000_abcdef", spark_warehouse.stamped("meta.tmp_rows")
+    for name in (old, recent):
+        spark.sql(f"create table {name} using parquet as select 1 as n")
+    assert spark_warehouse.drop_leftovers(spark, dt.timedelta(days=1)) == [old]
+    assert spark.catalog.tableExists(recent) and not spark.catalog.tableExists(old)
+    spark.sql(f"drop table {recent}")

@@ -4,12 +4,13 @@ second process opens it after another one was killed.
     python -m activation_assets_tests.warehouse_process CONFIG OUT.json [START END]
 
 writes to OUT.json the load records that disagree with their table's contents, then,
-given START and END, materializes that range and writes the warehouse's dump."""
+given START and END, materializes that range, and the warehouse's dump."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -41,12 +42,25 @@ def load_record_disagreements(config: ActivationConfig) -> list[str]:
     return disagreements
 
 
+def dump_as_text(config: ActivationConfig) -> dict[str, list[str]]:
+    """The warehouse's dump, rows as their repr: what a process of its own reports."""
+    return {name: [repr(row) for row in rows] for name, rows in dump_warehouse(config).items()}
+
+
+def inspect_in_a_process(config_path: Path, out: Path, *materialized_range: dt.date) -> dict:
+    """The report of `python -m` this module on the configuration (and the range to
+    materialize first, if given)."""
+    subprocess.run([sys.executable, "-m", __name__, str(config_path), str(out), *map(str, materialized_range)],
+                   check=True)
+    return json.loads(out.read_text())
+
+
 def main(argv: list[str]) -> None:
     config, out = load_config(Path(argv[0])), Path(argv[1])
     report: dict[str, object] = {"disagreements": load_record_disagreements(config)}
     if len(argv) == 4:
         run_range(config, dt.date.fromisoformat(argv[2]), dt.date.fromisoformat(argv[3]))
-        report["dump"] = {name: [repr(row) for row in rows] for name, rows in dump_warehouse(config).items()}
+    report["dump"] = dump_as_text(config)
     out.write_text(json.dumps(report))
 
 

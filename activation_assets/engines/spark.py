@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import shutil
 import time
-import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -62,6 +61,7 @@ class SparkEngine(EngineResource):
         if self.catalog != "spark_catalog":
             spark.sql(f"use catalog {self.catalog}")
         spark_warehouse.prepare_warehouse(spark)
+        _drop_leftovers_once(spark, self.catalog)
         warehouse = SparkWarehouse(spark, self.table_format)
         try:
             yield warehouse
@@ -91,6 +91,21 @@ class SparkEngine(EngineResource):
         except Exception as exc:
             where = self.remote or self.master
             raise SparkUnavailable(description=f"Cannot start a Spark session on {where}: {exc}") from exc
+
+
+# Older than any step could still be running: a day.
+LEFTOVER_AGE = dt.timedelta(days=1)
+_swept_catalogs: set[tuple[int, str]] = set()
+
+
+def _drop_leftovers_once(spark: SparkSession, catalog: str) -> None:
+    """Once per process and catalog, the step tables killed steps left behind."""
+    if (id(spark), catalog) in _swept_catalogs:
+        return
+    _swept_catalogs.add((id(spark), catalog))
+    dropped = spark_warehouse.drop_leftovers(spark, LEFTOVER_AGE)
+    if dropped:
+        dg.get_dagster_logger().info(f"dropped {len(dropped)} tables left by killed steps: {', '.join(dropped)}")
 
 
 def _require_java() -> None:
@@ -154,7 +169,7 @@ class SparkWarehouse(Warehouse):
         return variant.read_text().format(**identifiers) if variant.exists() else load_sql(name, **identifiers)
 
     def temp_table(self, name: str, select_sql: str, params: Any = None) -> None:
-        stored = f"meta.tmp_{name}_{uuid.uuid4().hex[:8]}"
+        stored = spark_warehouse.stamped(f"meta.tmp_{name}")
         self._run(f"create table {stored} using parquet as {self.translate(select_sql, params)}")
         self._temp_tables.append(stored)
         self._run(f"create or replace temporary view {name} as select * from {stored}")
@@ -198,9 +213,11 @@ class SparkWarehouse(Warehouse):
         return rows
 
     def replace_table(self, table: Table, select_sql: str, params: Any = None) -> None:
+        spark_warehouse.finish_interrupted_swap(self.spark, table)
         self._swap_in(table, self.translate(select_sql, params))
 
     def upsert(self, table: Table, select_sql: str, params: Any = None, *, keep_existing: bool = False) -> None:
+        spark_warehouse.finish_interrupted_swap(self.spark, table)
         self.create_table(table)
         columns = ", ".join(c.name for c in table.columns)
         key = ", ".join(table.primary_key)
@@ -213,7 +230,7 @@ class SparkWarehouse(Warehouse):
     def _swap_in(self, table: Table, spark_select: str) -> None:
         """Replace the table by the select's rows: computed first into a table beside it,
         so a failing select changes nothing."""
-        staged = f"{table.schema}.staging_{table.name}_{uuid.uuid4().hex[:8]}"
+        staged = spark_warehouse.stamped(f"{table.schema}.staging_{table.name}")
         self._run(f"create table {staged} using {self.table_format} as {spark_select}")
         self._run(f"drop table if exists {table.qualified_name}")
         self._run(f"alter table {staged} rename to {table.qualified_name}")
@@ -228,7 +245,8 @@ class SparkWarehouse(Warehouse):
 
     def existing_tables(self, *, views: bool = True) -> set[str]:
         return {f"{schema}.{t.name}" for schema in SCHEMAS for t in self.spark.catalog.listTables(schema)
-                if not t.isTemporary and (views or t.tableType != "VIEW")}
+                if not t.isTemporary and not spark_warehouse.is_step_table(t.name)
+                and (views or t.tableType != "VIEW")}
 
     def missing_folders(self, root: str, utc_dates: list[dt.date]) -> list[str]:
         return [folder for folder in (raw_source.folder_of(root, d) for d in utc_dates) if not _exists(folder)]
