@@ -15,7 +15,7 @@ SCALE ?= S
 ENGINE ?= duckdb
 BENCH_ARGS ?=
 
-.PHONY: install demo test ui bench clean
+.PHONY: install browser demo test ui bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/activation-assets --config activation.yaml demo --users $(DEMO_USERS) --days $(DEMO_DAYS) --dir $(DEMO_DIR)
 
-test: install
+# The dashboard's browser test drives Debian's chromium; installed here when missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
 	$(BIN)/pytest
 
 ui: install

@@ -12,7 +12,7 @@ import dagster as dg
 
 from activation_assets.config import ActivationConfig, ConfigError, config_path_from_env, load_config
 from activation_assets.definitions import build_definitions
-from activation_assets.demo import prepare_demo
+from activation_assets.demo import DASHBOARD_FILE, prepare_demo
 from activation_assets.generate import PROFILES, GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="print the active-user decomposition of the latest periods")
     report.add_argument("--periods", type=int, default=5)
     report.set_defaults(handler=_report)
+
+    dashboard = commands.add_parser(
+        "dashboard", help="write the AU dashboard (every chart, the latest figures) as one self-contained HTML page")
+    dashboard.add_argument("--out", type=Path, required=True, help="the HTML file to write, e.g. dashboard.html")
+    dashboard.set_defaults(handler=_dashboard)
     return parser
 
 
@@ -127,8 +132,12 @@ def _demo(args: argparse.Namespace) -> int:
     if status == 0:
         from activation_assets.report import render_report  # pandas: only the commands that print tables load it
 
+        from activation_assets.dashboard import write_dashboard
+
         print(render_report(config, periods=5))
-        print(f"\nThe UI on this demo: make ui (ACTIVATION_CONFIG={config.config_path})")
+        page = write_dashboard(config, args.dir / DASHBOARD_FILE)
+        print(f"\nThe dashboard of this demo: {page.resolve()} (open it in a browser)")
+        print(f"The UI on this demo: make ui (ACTIVATION_CONFIG={config.config_path})")
     return status
 
 
@@ -169,6 +178,13 @@ def _report(args: argparse.Namespace) -> int:
     from activation_assets.report import render_report  # pandas: only the commands that print tables load it
 
     print(render_report(_config(args), periods=args.periods))
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from activation_assets.dashboard import write_dashboard  # the charts' renderer: only this command loads it
+
+    print(f"dashboard written to {write_dashboard(_config(args), args.out).resolve()}")
     return 0
 
 

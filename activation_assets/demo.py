@@ -22,8 +22,9 @@ from activation_assets.config import ActivationConfig, load_config
 CONFIG_NAME = "activation.yaml"
 RAW_FOLDER = "raw"
 WAREHOUSE_FILE = "warehouse.duckdb"
+DASHBOARD_FILE = "dashboard.html"
 # What a demo folder holds; only these are removed when the window moves.
-_DEMO_FILES = (RAW_FOLDER, WAREHOUSE_FILE, f"{WAREHOUSE_FILE}.wal", "dagster_home")
+_DEMO_FILES = (RAW_FOLDER, WAREHOUSE_FILE, f"{WAREHOUSE_FILE}.wal", "dagster_home", DASHBOARD_FILE)
 
 
 def demo_window(days: int, timezone: str, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:

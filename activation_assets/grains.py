@@ -24,6 +24,8 @@ class _Cadence:
 
     noun: str
     longest_period_days: int
+    # Periods a chart of the latest periods shows: four weeks of days, a quarter of weeks, a year of months.
+    charted_periods: int
     step_sql: str
     partitions: Callable[..., dg.TimeWindowPartitionsDefinition]
     takes_week_offset: bool
@@ -38,21 +40,21 @@ def _sunday_based_weekday(day: dt.date) -> int:
 
 _CADENCES = {
     "daily": _Cadence(
-        noun="day", longest_period_days=1, step_sql="interval 1 day",
+        noun="day", longest_period_days=1, charted_periods=28, step_sql="interval 1 day",
         partitions=dg.DailyPartitionsDefinition, takes_week_offset=False,
         start_of=lambda day, _offset: day,
         start_of_sql=lambda d, _offset: f"cast({d} as date)",
         periods_between_sql=lambda a, b: f"date_diff('day', cast({a} as date), cast({b} as date))",
     ),
     "weekly": _Cadence(
-        noun="week", longest_period_days=7, step_sql="interval 7 day",
+        noun="week", longest_period_days=7, charted_periods=13, step_sql="interval 7 day",
         partitions=dg.WeeklyPartitionsDefinition, takes_week_offset=True,
         start_of=lambda day, offset: day - dt.timedelta(days=(_sunday_based_weekday(day) - offset) % 7),
         start_of_sql=lambda d, offset: f"cast({d} as date) - cast((dayofweek({d}) - {offset} + 7) % 7 as integer)",
         periods_between_sql=lambda a, b: f"date_diff('day', period_start({a}), period_start({b})) // 7",
     ),
     "monthly": _Cadence(
-        noun="month", longest_period_days=31, step_sql="interval 1 month",
+        noun="month", longest_period_days=31, charted_periods=12, step_sql="interval 1 month",
         partitions=dg.MonthlyPartitionsDefinition, takes_week_offset=False,
         start_of=lambda day, _offset: day.replace(day=1),
         start_of_sql=lambda d, _offset: f"cast(date_trunc('month', {d}) as date)",
@@ -114,6 +116,10 @@ class Grain:
     @property
     def period_noun(self) -> str:
         return self._cadence.noun
+
+    @property
+    def charted_periods(self) -> int:
+        return self._cadence.charted_periods
 
     def period_start(self, day: dt.date) -> dt.date:
         return self._cadence.start_of(day, self.week_start_day_offset)

@@ -3,12 +3,14 @@ the conversion of the latest mature cohorts of every funnel."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
 from activation_assets.config import ActivationConfig
 from activation_assets.engines import QueryResult, Warehouse, engine_resource
+from activation_assets.sql import load_sql
 from activation_assets.tables import active_users_table, funnel_table
 
 
@@ -19,18 +21,9 @@ def as_frame(result: QueryResult) -> pd.DataFrame:
 
 def latest_decomposition(conn: Warehouse, table_name: str, periods: int) -> pd.DataFrame:
     """The last `periods` rows of an active-users table, oldest first."""
-    return as_frame(conn.execute(
-        f"""
-        select * from (
-            select period_start, active_users, new_users, retained_users, reactivated_users,
-                   churned_users, round(retention_rate, 3) as retention_rate, round(quick_ratio, 2) as quick_ratio
-            from {table_name}
-            order by period_start desc
-            limit $periods
-        ) order by period_start
-        """,
-        {"periods": periods},
-    ))
+    frame = as_frame(conn.execute(load_sql("charts/latest_periods", table=table_name),
+                                  {"through": dt.date.max, "periods": periods}))
+    return frame.round({"retention_rate": 3, "quick_ratio": 2})
 
 
 def run_query_file(config: ActivationConfig, path: Path, variables: dict[str, str]) -> pd.DataFrame:

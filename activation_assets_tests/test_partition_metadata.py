@@ -2,7 +2,10 @@
 Dagster instance carries that partition's own row count, summary and preview, as a
 single-partition run would."""
 
+import base64
 import datetime as dt
+import re
+import struct
 
 import dagster as dg
 import duckdb
@@ -126,3 +129,33 @@ def test_the_funnel_report_shows_its_latest_mature_cohorts(ran):
     assert metadata["step_1_rate"].value == pytest.approx(step_1 / users)
     assert metadata["step_2_rate"].value == pytest.approx(step_2 / users)
     assert f"| {latest} |" in metadata["preview"].value
+
+
+def png_images(markdown: str) -> list[tuple[int, int]]:
+    """The width and height of each inline PNG image of a markdown text, from its header."""
+    sizes = []
+    for encoded in re.findall(r"!\[[^\]]*\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)", markdown):
+        png = base64.b64decode(encoded)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+        sizes.append(struct.unpack(">II", png[16:24]))
+    return sizes
+
+
+@pytest.mark.parametrize(("grain", "last", "periods"), [
+    ("daily", "2025-03-02", "28 days"), ("weekly", "2025-02-24", "8 weeks"), ("monthly", "2025-02-01", "2 months")])
+def test_the_runs_latest_active_users_partition_shows_its_charts(ran, grain, last, periods):
+    """One drawing per run: on the latest partition written, of the periods up to it."""
+    _, instance = ran
+    charted = {partition: m["chart"].value
+               for partition, m in latest_by_partition(instance, ["activation", f"visit_active_users_{grain}"]).items()
+               if "chart" in m}
+    assert list(charted) == [last]
+    assert charted[last].startswith(f"The {periods} up to {last}:")
+    assert [width > 500 and height > 200 for width, height in png_images(charted[last])] == [True, True]
+
+
+def test_the_funnel_report_shows_its_charts(ran):
+    _, instance = ran
+    (record,) = instance.fetch_materializations(dg.AssetKey(["mart", "funnel_first_purchase"]), limit=1).records
+    sizes = png_images(record.asset_materialization.metadata["chart"].value)
+    assert [width > 500 and height > 200 for width, height in sizes] == [True, True]

@@ -11,6 +11,7 @@ import datetime as dt
 
 import dagster as dg
 
+from activation_assets import chart_data, charts
 from activation_assets.assets.partition_metadata import summary_sql
 from activation_assets.assets.table_asset import (
     TableAssetSpec,
@@ -20,6 +21,7 @@ from activation_assets.assets.table_asset import (
     previous_partition_loaded,
 )
 from activation_assets.config import ActivationConfig, FactSpec
+from activation_assets.engines import Warehouse
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
@@ -170,8 +172,18 @@ def build_active_users_asset(*, config: ActivationConfig, fact: FactSpec, grain:
             partitions_per_statement=None,
             prerequisites=lambda window: [Prerequisite(status.qualified_name, (window.start,))],
             summaries=_summaries(table, "active_users"),
+            chart=lambda conn, window: decomposition_chart_metadata(conn, fact.name, grain, window.start),
         )
     )
+
+
+def decomposition_chart_metadata(conn: Warehouse, fact: str, grain: Grain, through: dt.date) -> dict[str, dg.MetadataValue]:
+    """The decomposition and ratio charts of the latest periods up to `through`, as the
+    markdown images the asset's page shows."""
+    rows = chart_data.latest_periods(conn, fact, grain, through)
+    images = [charts.png_markdown(c.spec, c.name) for c in chart_data.decomposition_charts(rows, fact, grain)]
+    return {"chart": dg.MetadataValue.md(f"The {len(rows)} {grain.period_noun}s up to {through}:\n\n"
+                                         + "\n\n".join(images))}
 
 
 def _summaries(table: Table, name: str) -> dict[str, str]:

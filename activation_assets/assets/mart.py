@@ -9,6 +9,7 @@ as its longest window.
 
 import dagster as dg
 
+from activation_assets import chart_data, charts
 from activation_assets.assets.partition_metadata import cost_metadata, cost_shares, partition_summaries, summary_sql
 from activation_assets.assets.table_asset import (
     TableAssetSpec,
@@ -187,6 +188,7 @@ def build_funnel_asset(*, config: ActivationConfig, funnel: FunnelSpec) -> dg.As
                 yield dg.MaterializeResult(asset_key=table.asset_key, metadata={
                     "dagster/row_count": dg.MetadataValue.int(rows), "mature_rows": dg.MetadataValue.int(mature),
                     **funnel_report_metadata(conn, table, len(funnel.steps), by_segment=by_segment),
+                    **({} if by_segment else funnel_chart_metadata(conn, funnel)),
                     **conn.cost_metadata(conn.totals())})
 
     return _funnel
@@ -225,6 +227,15 @@ def funnel_report_metadata(
                                    f"limit {_PREVIEW_COHORTS}")
     metadata["preview"] = dg.MetadataValue.md(f"Latest cohorts (newest first):\n\n{rows}")
     return metadata
+
+
+def funnel_chart_metadata(conn: Warehouse, funnel: FunnelSpec) -> dict[str, dg.MetadataValue]:
+    """The funnel's conversion and step-rate charts, as the markdown images its page shows."""
+    cohorts = chart_data.funnel_cohorts(conn, funnel)
+    if not cohorts:
+        return {}
+    images = [charts.png_markdown(c.spec, c.name) for c in chart_data.funnel_charts(cohorts, funnel)]
+    return {"chart": dg.MetadataValue.md("\n\n".join(images))}
 
 
 def build_dim_users_asset(config: ActivationConfig) -> dg.AssetsDefinition:

@@ -70,6 +70,9 @@ class TableAssetSpec:
     # date order; None = every window of the run): bounded where a chunk holds a row per
     # known user per partition, so that its memory stays bounded.
     partitions_per_statement: int | None = 1
+    # Charts of the run's latest partition, attached to its materialization once per run
+    # (drawn from a small table, so a range run pays for one drawing, not one per partition).
+    chart: Callable[[Warehouse, Window], dict[str, dg.MetadataValue]] | None = None
 
 
 _PREVIOUS_PARTITION = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
@@ -146,6 +149,9 @@ def build_table_asset(spec: TableAssetSpec) -> dg.AssetsDefinition:
                         f"{name} {batch[-1].key} ({done}/{len(windows)}): "
                         + ", ".join(f"{sum(rows.values())} rows in {t}" for t, rows in written.items())
                     )
+            if spec.chart:
+                context.add_asset_metadata(spec.chart(conn, windows[-1]), asset_key=spec.tables[0].asset_key,
+                                           partition_key=windows[-1].key)
         for table in spec.tables:
             yield dg.MaterializeResult(
                 asset_key=table.asset_key,
