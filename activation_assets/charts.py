@@ -28,7 +28,7 @@ STATE_COLOURS = {
 }
 ACTIVE_LINE = "#222222"
 WIDTH, HEIGHT = 560, 240
-_GROWTH_STATES = ("new", "retained", "reactivated", "churned")
+GROWTH_STATES = ("new", "retained", "reactivated", "churned")
 
 
 def _state_scale(states: Sequence[str]) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def decomposition(rows: Sequence[Row], *, fact: str, grain: str, period_noun: st
     churned users below it, and the active users as a line (`rows`: active-users rows)."""
     stacked = [{"period_start": r["period_start"], "state": state,
                 "users": -r["churned_users"] if state == "churned" else r[f"{state}_users"]}
-               for r in values(rows) for state in _GROWTH_STATES]
+               for r in values(rows) for state in GROWTH_STATES]
     x = _period_axis(period_noun)
     return _chart(
         f"{fact} · {grain}: why active users moved",
@@ -79,10 +79,10 @@ def decomposition(rows: Sequence[Row], *, fact: str, grain: str, period_noun: st
                              {"field": "users", "type": "quantitative", "title": "Users"}],
                  "y": {"field": "users", "type": "quantitative", "title": "Users", "stack": "zero"},
                  "color": {"field": "state", "type": "nominal", "title": "State",
-                           "scale": _state_scale(_GROWTH_STATES)},
+                           "scale": _state_scale(GROWTH_STATES)},
                  "order": {"field": "state_order", "type": "quantitative"},
              },
-             "transform": [{"calculate": f"indexof({list(_GROWTH_STATES)}, datum.state)", "as": "state_order"}]},
+             "transform": [{"calculate": f"indexof({list(GROWTH_STATES)}, datum.state)", "as": "state_order"}]},
             {"data": {"values": [{"period_start": r["period_start"], "active_users": r["active_users"]}
                                  for r in values(rows)]},
              "mark": {"type": "line", "point": {"color": ACTIVE_LINE}, "color": ACTIVE_LINE, "tooltip": True},

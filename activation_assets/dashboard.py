@@ -115,7 +115,7 @@ def _figures_row(fact: str, grain: Grain, rows: list[dict]) -> str:
         delta = latest["active_users"] - rows[-2]["active_users"]
         change = f"<span class='{'up' if delta >= 0 else 'down'}'>{delta:+,}</span>"
     cells = [f"{fact} · {grain.name}", latest["period_start"].isoformat(), f"{latest['active_users']:,}", change,
-             *(f"{latest[f'{s}_users']:,}" for s in ("new", "retained", "reactivated", "churned")),
+             *(f"{latest[f'{s}_users']:,}" for s in charts.GROWTH_STATES),
              _ratio(latest["retention_rate"], "{:.1%}"), _ratio(latest["quick_ratio"], "{:.2f}")]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 

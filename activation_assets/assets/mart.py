@@ -194,7 +194,6 @@ def build_funnel_asset(*, config: ActivationConfig, funnel: FunnelSpec) -> dg.As
     return _funnel
 
 
-_COHORTS_SUMMARIZED = 7
 _PREVIEW_COHORTS = 10
 _PREVIEW_ROWS = 30
 
@@ -213,7 +212,7 @@ def funnel_report_metadata(
     sums = ", ".join(f"sum(step_{k}_users)" for k in range(1, steps + 1))
     latest, cohorts, users, *reached = conn.execute(load_sql(
         "summaries/funnel_latest_mature_cohorts", table=table.qualified_name, step_sums=sums),
-        {"cohorts": _COHORTS_SUMMARIZED}).fetchone()
+        {"cohorts": chart_data.FUNNEL_COHORTS_TOGETHER}).fetchone()
     metadata: dict[str, object] = {}
     if latest is not None:
         metadata |= {
