@@ -233,8 +233,8 @@ def _scopes(starts: list[dt.date], per_scope: int) -> list[list[dt.date]]:
 
 
 def _set_scope(conn: Warehouse, starts: list[dt.date]) -> None:
-    """Fill the temp table check_scope, which every rule reads, with the given partitions."""
-    conn.temp_table("check_scope", "select unnest(cast($starts as date[])) as partition_start", {"starts": starts})
+    """Fill the temp relation check_scope, which every rule reads, with the given partitions."""
+    conn.temp_dates("check_scope", "partition_start", starts)
 
 
 @dataclass

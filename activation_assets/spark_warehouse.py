@@ -5,7 +5,7 @@ dynamic partition overwrite leaves a partition whose new result is empty with it
 rows. So a chunk of partitions is replaced in steps whose order is the guarantee:
 
 1. the new rows are computed into a staging table (a failure here changes nothing);
-2. the chunk's partitions are un-recorded in `meta.partition_loads`;
+2. the chunk's partitions recorded as loaded are un-recorded in `meta.partition_loads`;
 3. the chunk's partitions are dropped and the staged rows inserted;
 4. the chunk's partitions are recorded as loaded, with their row counts, last.
 
@@ -108,7 +108,10 @@ def replace_partitions(
         rows = {}
         for write in writes:
             table, staging = write.table, staged[write.table.qualified_name]
-            record_loads(spark, table.qualified_name, starts, counts=None)
+            records = _load_records(spark, table.qualified_name)
+            kept = [record for record in records if record[0] not in starts]
+            if len(kept) < len(records):
+                _write_load_records(spark, table.qualified_name, kept)
             spark.sql(f"alter table {table.qualified_name} drop if exists " + ", ".join(
                 f"partition ({table.partition_column} = '{start.isoformat()}')" for start in starts))
             columns = ", ".join(c.name for c in table.columns)
@@ -116,7 +119,7 @@ def replace_partitions(
             counts = dict(spark.sql(
                 f"select {table.partition_column}, count(*) from {staging} group by 1").collect())
             rows[table.qualified_name] = {start: counts.get(start, 0) for start in starts}
-            record_loads(spark, table.qualified_name, starts, counts=rows[table.qualified_name])
+            _write_load_records(spark, table.qualified_name, kept + _loaded_now(rows[table.qualified_name]))
         return rows
     finally:
         for staging in staged.values():
@@ -133,21 +136,31 @@ def _stage(spark: SparkSession, write: TableWrite, starts: list[dt.date], macros
     return staging
 
 
-def record_loads(
-    spark: SparkSession, table_name: str, starts: Sequence[dt.date], counts: dict[dt.date, int] | None
-) -> None:
-    """Rewrite the table's load records: without `starts` (counts None), or with them
-    loaded at `counts` rows. The records of one table are a few rows per partition,
-    collected to the driver so the partition is not read while it is overwritten."""
-    kept = [
-        (row.partition_start, row.row_count, row.loaded_at)
-        for row in spark.sql(
-            f"select partition_start, row_count, loaded_at from {PARTITION_LOADS} where table_name = ?",
-            args=[table_name]).collect()
-        if row.partition_start not in starts
-    ]
+def record_loads(spark: SparkSession, table_name: str, counts: dict[dt.date, int]) -> None:
+    """Record the table's partitions as loaded now, with their row counts."""
+    starts = set(counts)
+    kept = [record for record in _load_records(spark, table_name) if record[0] not in starts]
+    _write_load_records(spark, table_name, kept + _loaded_now(counts))
+
+
+_LoadRecord = tuple[dt.date, int, dt.datetime]
+
+
+def _load_records(spark: SparkSession, table_name: str) -> list[_LoadRecord]:
+    """The table's load records. A few rows per partition, collected to the driver so the
+    record is not read while it is overwritten."""
+    return [tuple(row) for row in spark.sql(
+        f"select partition_start, row_count, loaded_at from {PARTITION_LOADS} where table_name = ?",
+        args=[table_name]).collect()]
+
+
+def _loaded_now(counts: dict[dt.date, int]) -> list[_LoadRecord]:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    records = kept + [(start, counts[start], now) for start in starts] if counts is not None else kept
+    return [(start, rows, now) for start, rows in counts.items()]
+
+
+def _write_load_records(spark: SparkSession, table_name: str, records: list[_LoadRecord]) -> None:
+    """Rewrite the table's load records as the given ones."""
     frame = spark.createDataFrame(records, "partition_start date, row_count bigint, loaded_at timestamp")
     frame.createOrReplaceTempView("_partition_loads_rewrite")
     spark.sql(f"insert overwrite table {PARTITION_LOADS} partition (table_name = "

@@ -13,11 +13,13 @@ ACTIVE_USERS_COLUMNS = ["period_start", "active_users", "new_users", "retained_u
                         "churned_users", "retention_rate", "quick_ratio"]
 
 
-def visits(tmp_path, days_by_user: dict[str, list[str]], span: tuple[dt.date, dt.date] | None = None, **config):
-    """A log of visits at noon UTC; every day of `span` without visits is a declared empty day."""
+def visits(tmp_path, days_by_user: dict[str, list[str]], span: tuple[dt.date, dt.date] | None = None,
+           grains: tuple[str, ...] = ("daily", "weekly", "monthly"), **config):
+    """A log of visits at noon UTC, reported at the given grains; every day of `span`
+    without visits is a declared empty day."""
     rows = [event(user, f"{day} 12:00") for user, days in days_by_user.items() for day in days]
     write_raw_log(tmp_path / "raw", rows, span=span)
-    return write_config(tmp_path, facts=[{"name": "visit", "events": "all"}], **config)
+    return write_config(tmp_path, facts=[{"name": "visit", "events": "all", "grains": list(grains)}], **config)
 
 
 def table_rows(config, table, columns, order="period_start, user_id"):
@@ -25,7 +27,7 @@ def table_rows(config, table, columns, order="period_start, user_id"):
 
 
 def test_daily_states_transitions_streaks_and_buckets(tmp_path, on_engine):
-    config = visits(tmp_path, **on_engine, days_by_user={
+    config = visits(tmp_path, **on_engine, grains=("daily",), days_by_user={
         "a": ["2025-01-01", "2025-01-02", "2025-01-05"],
         "b": ["2025-01-02"],
         "c": ["2025-01-03", "2025-01-04"],
@@ -84,8 +86,8 @@ WEEKLY_LOG = {"x": ["2024-01-02", "2024-01-09", "2024-01-30"], "y": ["2024-01-07
 
 
 def test_weekly_states_with_monday_weeks(tmp_path):
-    config = visits(tmp_path, WEEKLY_LOG, (dt.date(2024, 1, 1), dt.date(2024, 2, 4)), start_date="2024-01-01",
-                    week_start="monday")
+    config = visits(tmp_path, WEEKLY_LOG, (dt.date(2024, 1, 1), dt.date(2024, 2, 4)), ("weekly",),
+                    start_date="2024-01-01", week_start="monday")
     run_range(config, dt.date(2024, 1, 1), dt.date(2024, 2, 4))
     assert table_rows(config, "visit_activation_weekly", ACTIVATION_COLUMNS) == [
         ("2024-01-01", "x", "new", "2024-01-02", None, None, 1),
@@ -112,8 +114,8 @@ def test_weekly_states_with_monday_weeks(tmp_path):
 
 
 def test_weekly_states_with_sunday_weeks_count_the_partial_week_before_the_first_partition(tmp_path):
-    config = visits(tmp_path, WEEKLY_LOG, (dt.date(2024, 1, 1), dt.date(2024, 2, 3)), start_date="2024-01-01",
-                    week_start="sunday")
+    config = visits(tmp_path, WEEKLY_LOG, (dt.date(2024, 1, 1), dt.date(2024, 2, 3)), ("weekly",),
+                    start_date="2024-01-01", week_start="sunday")
     run_range(config, dt.date(2024, 1, 1), dt.date(2024, 2, 3))
     assert table_rows(config, "visit_activation_weekly", ACTIVATION_COLUMNS) == [
         ("2024-01-07", "x", "retained", "2024-01-02", "2024-01-02", 1, 1),  # 01-02 is in the week of 12-31
@@ -129,7 +131,7 @@ def test_weekly_states_with_sunday_weeks_count_the_partial_week_before_the_first
 
 def test_monthly_states_across_month_ends_and_a_leap_day(tmp_path):
     config = visits(tmp_path, {"z": ["2024-01-31", "2024-02-29", "2024-04-01"]},
-                    (dt.date(2024, 1, 1), dt.date(2024, 4, 30)), start_date="2024-01-01")
+                    (dt.date(2024, 1, 1), dt.date(2024, 4, 30)), ("daily", "monthly"), start_date="2024-01-01")
     run_range(config, dt.date(2024, 1, 1), dt.date(2024, 4, 30))
     assert table_rows(config, "visit_activation_monthly", ACTIVATION_COLUMNS) == [
         ("2024-01-01", "z", "new", "2024-01-31", None, None, 1),

@@ -76,14 +76,14 @@ def test_a_write_that_fails_while_computing_changes_nothing(spark, table):
 
 def test_a_write_cut_off_while_swapping_leaves_its_partitions_unrecorded(spark, table, monkeypatch):
     replace_partitions(spark, JAN, [TableWrite(table, ROWS, {"min_n": 0})])
-    recorded = spark_warehouse.record_loads
+    rewrite_records = spark_warehouse._write_load_records
 
-    def cut_off_after_unrecording(spark_, table_, starts, counts):
-        if counts is not None:
+    def cut_off_after_unrecording(spark_, table_name, records):
+        if any(start in JAN[1:] for start, _, _ in records):
             raise KeyboardInterrupt("killed")
-        recorded(spark_, table_, starts, counts)
+        rewrite_records(spark_, table_name, records)
 
-    monkeypatch.setattr(spark_warehouse, "record_loads", cut_off_after_unrecording)
+    monkeypatch.setattr(spark_warehouse, "_write_load_records", cut_off_after_unrecording)
     with pytest.raises(KeyboardInterrupt):
         replace_partitions(spark, JAN[1:], [TableWrite(table, ROWS, {"min_n": 4})])
     assert loads(spark, table) == [(JAN[0], 2)]  # the chunk's partitions are no longer loaded

@@ -49,12 +49,8 @@ def partition_summaries(
 
 def previews(conn: Warehouse, table: Table, partition_starts: list[dt.date]) -> dict[dt.date, dg.MetadataValue]:
     """The first rows of each partition, as a markdown table titled with the partition:
-    one statement for the batch, each partition's part stopping at its first rows."""
-    columns = ", ".join(c.name for c in table.columns)
-    parts = " union all ".join(
-        f"(select {columns} from {table.qualified_name} where {table.partition_column} = $p{i} limit {PREVIEW_ROWS})"
-        for i in range(len(partition_starts)))
-    result = conn.execute(parts, {f"p{i}": start for i, start in enumerate(partition_starts)})
+    one statement for the batch."""
+    result = conn.first_rows(table, partition_starts, PREVIEW_ROWS)
     names = [d[0] for d in result.description]
     by_start: dict[dt.date, list[tuple]] = {start: [] for start in partition_starts}
     at = names.index(table.partition_column)

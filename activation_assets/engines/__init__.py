@@ -65,6 +65,11 @@ class Warehouse(ABC):
         """(Re)define a session-local view: read where it is used, never copied."""
 
     @abstractmethod
+    def temp_dates(self, name: str, column: str, dates: Sequence[dt.date]) -> None:
+        """(Re)create a session-local relation of a few dates in one column (a check's
+        partitions), held in the session rather than written as a table."""
+
+    @abstractmethod
     def create_table(self, table: Table) -> None:
         """Create the catalogue's table unless it exists."""
 
@@ -117,6 +122,15 @@ class Warehouse(ABC):
         """The statement `sql/<name>.sql`, or the engine's own version of it where one
         statement cannot serve both engines."""
         return load_sql(name, **identifiers)
+
+    def first_rows(self, table: Table, partition_starts: Sequence[dt.date], rows: int) -> QueryResult:
+        """Up to `rows` rows of each given partition (its preview), in one statement: each
+        partition's part stops at its first rows."""
+        columns = ", ".join(c.name for c in table.columns)
+        parts = " union all ".join(
+            f"(select {columns} from {table.qualified_name} where {table.partition_column} = $p{i} limit {rows})"
+            for i in range(len(partition_starts)))
+        return self.execute(parts, {f"p{i}": start for i, start in enumerate(partition_starts)})
 
     def missing_partitions(self, prerequisite: Prerequisite) -> list[dt.date]:
         """The prerequisite's partitions that have no load record."""

@@ -8,7 +8,7 @@ partition (a day with no purchases) is told apart from a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +89,9 @@ class DuckDBWarehouse(Warehouse):
 
     def temp_view(self, name: str, select_sql: str, params: Any = None) -> None:
         self.conn.execute(f"create or replace temp view {name} as {select_sql}", params)
+
+    def temp_dates(self, name: str, column: str, dates: Sequence[dt.date]) -> None:
+        self.temp_table(name, f"select unnest(cast($dates as date[])) as {column}", {"dates": list(dates)})
 
     def create_table(self, table: Table) -> None:
         self.conn.execute(table.create_sql())

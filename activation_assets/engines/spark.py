@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import shutil
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,9 @@ class SparkWarehouse(Warehouse):
     def temp_view(self, name: str, select_sql: str, params: Any = None) -> None:
         self._run(f"create or replace temporary view {name} as {self.translate(select_sql, params)}")
 
+    def temp_dates(self, name: str, column: str, dates: Sequence[dt.date]) -> None:
+        self.spark.createDataFrame([(d,) for d in dates], f"{column} date").createOrReplaceTempView(name)
+
     def drop_temp_tables(self) -> None:
         for stored in self._temp_tables:
             self.spark.sql(f"drop table if exists {stored}")
@@ -212,6 +215,17 @@ class SparkWarehouse(Warehouse):
         self.record_loads(table.qualified_name, rows)
         return rows
 
+    def first_rows(self, table: Table, partition_starts: Sequence[dt.date], rows: int) -> SparkResult:
+        """One job rather than one per partition (a union of limits is a job per branch, half
+        a second each): Spark cuts each partition to its first rows before the shuffle
+        (WindowGroupLimit), so only those rows move."""
+        columns = ", ".join(c.name for c in table.columns)
+        return self.execute(
+            f"select {columns} from (select {columns}, row_number() over (partition by {table.partition_column} "
+            f"order by {table.partition_column}) as preview_row from {table.qualified_name} "
+            f"where list_contains($starts, {table.partition_column})) where preview_row <= {rows}",
+            {"starts": list(partition_starts)})
+
     def replace_table(self, table: Table, select_sql: str, params: Any = None) -> None:
         spark_warehouse.finish_interrupted_swap(self.spark, table)
         self._swap_in(table, self.translate(select_sql, params))
@@ -236,7 +250,7 @@ class SparkWarehouse(Warehouse):
         self._run(f"alter table {staged} rename to {table.qualified_name}")
 
     def record_loads(self, table_name: str, rows: dict[dt.date, int]) -> None:
-        spark_warehouse.record_loads(self.spark, table_name, list(rows), counts=rows)
+        spark_warehouse.record_loads(self.spark, table_name, rows)
 
     def loaded_partitions(self, table_name: str) -> list[dt.date]:
         return sorted(row.partition_start for row in self.spark.sql(
