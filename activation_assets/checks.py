@@ -34,6 +34,7 @@ from activation_assets.tables import (
     first_activation_events_table,
     first_last_table,
     funnel_table,
+    transitions_table,
 )
 
 _SAMPLE_ROWS = 5
@@ -145,6 +146,13 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
                      "(which is the uniqueness of (period_start, user_id)).", grain_name, proves_uniqueness=True),
                 rule("previous_active_equal_retained_plus_churned",
                      "Users active in the previous period = retained + churned.", grain_name),
+            ]),
+            checks_for(table=transitions_table(fact.name, grain_name), grain=grain, rules=[
+                rule("transitions_sum_to_status_counts",
+                     "Summed by status, the period's transitions are its status counts.", grain_name),
+                rule("transitions_sum_to_previous_status_counts",
+                     "Summed by previous status, the period's transitions are the previous period's status "
+                     "counts.", grain_name),
             ]),
             checks_for(table=active_users_table(fact.name, grain_name), grain=grain, rules=[
                 rule("counts_match_status",

@@ -186,6 +186,19 @@ def active_users_table(fact: str, grain: str) -> Table:
                  "churned_users"))
 
 
+def transitions_table(fact: str, grain: str) -> Table:
+    return _table("activation", f"{fact}_transitions_{grain}",
+                  f"One row per {grain} period, previous status and status: the users moving between them "
+                  f"(fact {fact}).", "period_start", (
+        ("period_start", "date", "First day of the period."),
+        ("previous_status", "varchar", "Status in the previous period (null for users in their first)."),
+        ("status", "varchar", "Status in this period."),
+        ("users", "bigint", "Users with this previous status and status."),
+        ("share_of_previous", "double", "users / the users whose previous status it was (null for new users)."),
+    ), unique_key=("period_start", "previous_status", "status"),
+       not_null=("period_start", "status", "users"))
+
+
 def raw_reads() -> Table:
     return _table("meta", "raw_reads", "One row per base partition: input rows read for it.", "partition_date", (
         ("partition_date", "date", "The local-day partition."),
@@ -278,7 +291,7 @@ def funnel_table(funnel: str, steps: int, *, by_segment: bool = False) -> Table:
 
 
 PER_GRAIN_TABLES = {"activation": activation_table, "status": activation_status_table,
-                    "active_users": active_users_table}
+                    "active_users": active_users_table, "transitions": transitions_table}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,13 @@ from activation_assets.config import ActivationConfig, load_config
 from activation_assets.definitions import build_definitions
 from activation_assets.engines import engine_resource
 from activation_assets.runner import execute_runs, plan_runs
-from activation_assets.tables import activation_status_table, activation_table, active_users_table, first_last_table
+from activation_assets.tables import (
+    activation_status_table,
+    activation_table,
+    active_users_table,
+    first_last_table,
+    transitions_table,
+)
 
 from . import reference
 
@@ -167,13 +173,13 @@ def dump_warehouse(config: ActivationConfig) -> dict[str, list[tuple]]:
 
 
 _ORDER = {"activation": "period_start, user_id", "activation_status": "period_start, user_id",
-          "active_users": "period_start"}
+          "active_users": "period_start", "transitions": "period_start, coalesce(previous_status, ''), status"}
 _TABLE_OF = {"activation": activation_table, "activation_status": activation_status_table,
-             "active_users": active_users_table}
+             "active_users": active_users_table, "transitions": transitions_table}
 
 
 def assert_matches_recomputation(config: ActivationConfig, raw_rows: list[dict], start: dt.date, end: dt.date) -> None:
-    """Every FirstLast, activation, status and active-users table equals the independent
+    """Every FirstLast, activation, status, active-users and transitions table equals the independent
     recomputation from the whole history (reference.py)."""
     events = reference.local_events(raw_rows, config.timezone)
     for fact in config.facts:

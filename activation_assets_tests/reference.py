@@ -81,7 +81,7 @@ def expected_tables(
     end_date: dt.date,
     buckets: tuple[int, ...],
 ) -> dict[str, list[tuple]]:
-    """Rows of activation, status and active_users for every closed period partition."""
+    """Rows of activation, status, active_users and transitions for every closed period partition."""
     p = Periods(grain, week_start)
     days: dict[str, set[dt.date]] = defaultdict(set)
     for user, name, local in events:
@@ -147,7 +147,21 @@ def expected_tables(
             counts["retained"] / prev_active if prev_active else None,
             (counts["new"] + counts["reactivated"]) / counts["churned"] if counts["churned"] else None,
         ))
-    return {"activation": activation, "activation_status": status, "active_users": active_users}
+    return {"activation": activation, "activation_status": status, "active_users": active_users,
+            "transitions": _transitions(status)}
+
+
+def _transitions(status: list[tuple]) -> list[tuple]:
+    """Users per (period, previous status, status), and their share of the previous status's
+    users, ordered with a first period's null previous status first."""
+    users = defaultdict(int)
+    for period_start, _user, st, prev, *_ in status:
+        users[(period_start, prev, st)] += 1
+    of_previous = defaultdict(int)
+    for (period_start, prev, _st), n in users.items():
+        of_previous[(period_start, prev)] += n
+    return [(ps, prev, st, n, n / of_previous[(ps, prev)] if prev is not None else None)
+            for (ps, prev, st), n in sorted(users.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))]
 
 
 def expected_first_last(

@@ -9,6 +9,7 @@ STATUS_COLUMNS = ["period_start", "user_id", "status", "previous_status", "trans
                   "first_active_date", "last_active_date", "inactivity_bucket"]
 ACTIVATION_COLUMNS = ["period_start", "user_id", "state", "first_active_date", "previous_active_date",
                       "return_interval", "active_days"]
+TRANSITION_COLUMNS = ["period_start", "previous_status", "status", "users", "share_of_previous"]
 ACTIVE_USERS_COLUMNS = ["period_start", "active_users", "new_users", "retained_users", "reactivated_users",
                         "churned_users", "retention_rate", "quick_ratio"]
 
@@ -62,6 +63,20 @@ def test_daily_states_transitions_streaks_and_buckets(tmp_path, on_engine):
         ("2025-01-03", 1, 1, 0, 0, 2, 0.0, 0.5),
         ("2025-01-04", 1, 0, 1, 0, 0, 1.0, None),
         ("2025-01-05", 1, 0, 0, 1, 1, 0.0, 1.0),
+    ]
+    assert table_rows(config, "visit_transitions_daily", TRANSITION_COLUMNS,
+                      "period_start, coalesce(previous_status, ''), status") == [
+        ("2025-01-01", None, "new", 1, None),
+        ("2025-01-02", None, "new", 1, None),
+        ("2025-01-02", "new", "retained", 1, 1.0),
+        ("2025-01-03", None, "new", 1, None),
+        ("2025-01-03", "new", "inactive", 1, 1.0),
+        ("2025-01-03", "retained", "inactive", 1, 1.0),
+        ("2025-01-04", "inactive", "inactive", 2, 1.0),
+        ("2025-01-04", "new", "retained", 1, 1.0),
+        ("2025-01-05", "inactive", "inactive", 1, 0.5),
+        ("2025-01-05", "inactive", "reactivated", 1, 0.5),
+        ("2025-01-05", "retained", "inactive", 1, 1.0),
     ]
 
 

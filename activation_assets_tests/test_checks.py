@@ -58,6 +58,10 @@ CORRUPTIONS = [
     ("mart.fact_first_activation_events", "unique_user_event_name", "insert into mart.fact_first_activation_events select * from mart.fact_first_activation_events limit 1"),
     ("activation.purchase_active_users_weekly", "counts_match_status", "update activation.purchase_active_users_weekly set new_users = new_users + 1"),
     ("activation.purchase_active_users_weekly", "unique_period_start", "insert into activation.purchase_active_users_weekly select * from activation.purchase_active_users_weekly limit 1"),
+    ("activation.visit_transitions_weekly", "unique_period_start_previous_status_status", "insert into activation.visit_transitions_weekly select * from activation.visit_transitions_weekly where previous_status is not null limit 1"),
+    ("activation.visit_transitions_weekly", "not_null_keys", "update activation.visit_transitions_weekly set users = null where status = 'new'"),
+    ("activation.visit_transitions_weekly", "transitions_sum_to_status_counts", "update activation.visit_transitions_weekly set users = users + 1 where status = 'new'"),
+    ("activation.visit_transitions_weekly", "transitions_sum_to_previous_status_counts", "update activation.visit_transitions_weekly set users = users + 1 where previous_status = 'new'"),
     # A half-delivered day: most of its events never arrived.
     ("base.events", "day_volume_not_far_below_recent_days", "delete from base.events where event_date = '2024-03-20' and event_id not in (select min(event_id) from base.events where event_date = '2024-03-20')"),
 ]
@@ -69,6 +73,8 @@ _FIRST_LAST = {"not_null_keys", "first_last_dates_are_ordered", "first_last_keep
 _ACTIVATION = {"unique_period_start_user", "not_null_keys", "states_sum_to_active_users"}
 _STATUS = {"not_null_keys", "every_known_user_once", "previous_active_equal_retained_plus_churned"}
 _ACTIVE_USERS = {"unique_period_start", "not_null_keys", "counts_match_status"}
+_TRANSITIONS = {"unique_period_start_previous_status_status", "not_null_keys", "transitions_sum_to_status_counts",
+                "transitions_sum_to_previous_status_counts"}
 EXPECTED_CHECKS = {
     "base/events": {"unique_event_date_event", "not_null_keys", "rows_read_equal_kept_plus_rejected",
                     "day_volume_not_far_below_recent_days"},
@@ -80,7 +86,7 @@ EXPECTED_CHECKS = {
     **{f"activation/{fact}_{kind}_{grain}": names
        for fact in ("visit", "purchase") for grain in ("daily", "weekly", "monthly")
        for kind, names in (("activation", _ACTIVATION), ("activation_status", _STATUS),
-                           ("active_users", _ACTIVE_USERS))},
+                           ("active_users", _ACTIVE_USERS), ("transitions", _TRANSITIONS))},
 }
 # Small enough for the day-volume rule to judge this log's days (about 20 events each).
 VOLUME = {"day_volume": {"min_ratio": 0.1, "trailing_days": 7, "min_median_rows": 5}}

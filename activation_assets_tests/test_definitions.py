@@ -22,7 +22,7 @@ def expected_fact_keys(fact: str, grains=("daily", "weekly", "monthly")) -> set[
     keys = {f"fact/{fact}", f"activation/{fact}_first_last"}
     for grain in grains:
         keys |= {f"activation/{fact}_activation_{grain}", f"activation/{fact}_activation_status_{grain}",
-                 f"activation/{fact}_active_users_{grain}"}
+                 f"activation/{fact}_active_users_{grain}", f"activation/{fact}_transitions_{grain}"}
     return keys
 
 

@@ -151,6 +151,7 @@ _KIND_LABELS = {
     "status": "weekly and monthly status",
     "activation": "activation states",
     "active_users": "active-user decomposition",
+    "transitions": "status transitions",
     "base": "base (cleaning the raw log)",
     "fact": "facts",
     "first_activation_events": "mart",

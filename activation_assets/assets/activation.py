@@ -8,6 +8,7 @@ so they are self-dependent assets; everything else reads only its own period.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import dagster as dg
 
@@ -32,6 +33,7 @@ from activation_assets.tables import (
     fact_table,
     fact_tables,
     first_last_table,
+    transitions_table,
 )
 from activation_assets.warehouse import Prerequisite, TableWrite
 
@@ -48,6 +50,7 @@ def build_activation_assets(*, config: ActivationConfig, fact: FactSpec) -> list
             build_activation_grain_asset(config=config, fact=fact, grain=grain),
             build_status_asset(config=config, fact=fact, grain=grain),
             build_active_users_asset(config=config, fact=fact, grain=grain),
+            build_transitions_asset(config=config, fact=fact, grain=grain),
         ]
     return assets
 
@@ -159,8 +162,24 @@ def build_status_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain
 
 def build_active_users_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
     """<fact>_active_users_<grain>: the period's active-user decomposition."""
-    table, status = active_users_table(fact.name, grain.name), activation_status_table(fact.name, grain.name)
-    sql = load_sql("activation/active_users", **fact_tables(fact.name, grain.name))
+    return _counted_from_status_asset(
+        config, fact, grain, active_users_table(fact.name, grain.name), "active_users",
+        chart=lambda conn, window: decomposition_chart_metadata(conn, fact.name, grain, window.start))
+
+
+def build_transitions_asset(*, config: ActivationConfig, fact: FactSpec, grain: Grain) -> dg.AssetsDefinition:
+    """<fact>_transitions_<grain>: the period's users by previous status and status."""
+    return _counted_from_status_asset(config, fact, grain, transitions_table(fact.name, grain.name), "transitions")
+
+
+def _counted_from_status_asset(
+    config: ActivationConfig, fact: FactSpec, grain: Grain, table: Table, name: str,
+    chart: Callable[[Warehouse, Window], dict[str, dg.MetadataValue]] | None = None,
+) -> dg.AssetsDefinition:
+    """A small table of counts per period, each period read from its status partition alone
+    (`sql/activation/<name>.sql`): the run's periods in one statement."""
+    status = activation_status_table(fact.name, grain.name)
+    sql = load_sql(f"activation/{name}", **fact_tables(fact.name, grain.name))
     return build_table_asset(
         TableAssetSpec(
             tables=(table,),
@@ -171,8 +190,8 @@ def build_active_users_asset(*, config: ActivationConfig, fact: FactSpec, grain:
             writes=lambda conn, windows: [TableWrite(table, sql, {"period_starts": [w.start for w in windows]})],
             partitions_per_statement=None,
             prerequisites=lambda window: [Prerequisite(status.qualified_name, (window.start,))],
-            summaries=_summaries(table, "active_users"),
-            chart=lambda conn, window: decomposition_chart_metadata(conn, fact.name, grain, window.start),
+            summaries=_summaries(table, name),
+            chart=chart,
         )
     )
 
