@@ -1,5 +1,5 @@
 """The activation layer of one fact: FirstLast snapshots, then per grain the activation
-states, every known user's status, and the active-user decomposition.
+states, every known user's status, the active-user decomposition and the transitions.
 
 FirstLast of day D and the status of period P each read their own previous partition,
 so they are self-dependent assets; everything else reads only its own period.
