@@ -59,6 +59,19 @@ class ConfigError(ValueError):
     """A configuration value is missing or not allowed."""
 
 
+# The report tables a fact can have beyond its decomposition (SPEC §5), each switchable per fact.
+REPORTS = ("transitions", "retention", "engagement", "stickiness")
+
+
+@dataclass(frozen=True)
+class EngagementWindows:
+    """The trailing windows of the rolling engagement states: a user is weekly active when
+    active in the last `week_days` days, monthly active in the last `month_days`."""
+
+    week_days: int = 7
+    month_days: int = 30
+
+
 @dataclass(frozen=True)
 class FactSpec:
     """A core action: which events count for it and at which grains it is reported."""
@@ -67,6 +80,11 @@ class FactSpec:
     event_names: tuple[str, ...] | None
     grains: tuple[str, ...]
     description: str = ""
+    # The report families built for the fact (REPORTS; all by default).
+    reports: tuple[str, ...] = REPORTS
+
+    def reports_on(self, family: str) -> bool:
+        return family in self.reports
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,7 @@ class ActivationConfig:
     # The engine that holds the warehouse: the embedded DuckDB file, or Spark.
     engine: str = "duckdb"
     spark: SparkSettings = SparkSettings()
+    engagement: EngagementWindows = EngagementWindows()
 
     @property
     def data_dir(self) -> Path:
@@ -189,7 +208,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         top,
         "",
         {"timezone", "start_date", "week_start", "source", "warehouse", "facts",
-         "funnels", "inactivity_buckets", "checks", "backfill", "engine", "spark"},
+         "funnels", "inactivity_buckets", "checks", "backfill", "engine", "spark", "engagement"},
     )
     timezone = reader.timezone(top.get("timezone", "UTC"), "timezone")
     week_start = reader.choice(top.get("week_start", "monday"), "week_start", WEEKDAYS)
@@ -253,6 +272,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     reader.no_unknown_keys(checks, "checks", {"day_volume"})
     day_volume = _parse_day_volume(reader, checks.get("day_volume", {}) or {}, "checks.day_volume")
 
+    engagement = _parse_engagement(reader, top.get("engagement", {}) or {}, "engagement")
+
     return ActivationConfig(
         source_path=source_path,
         delivery_delay_minutes=delivery_delay_minutes,
@@ -269,6 +290,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         duckdb_settings=duckdb_settings,
         engine=engine,
         spark=spark,
+        engagement=engagement,
     )
 
 
@@ -280,7 +302,7 @@ def _resolve(value: str, base_dir: Path) -> str:
 
 def _parse_fact(reader: _Reader, raw: Any, key: str) -> FactSpec:
     item = reader.mapping(raw, key)
-    reader.no_unknown_keys(item, key, {"name", "events", "grains", "description"})
+    reader.no_unknown_keys(item, key, {"name", "events", "grains", "description", "reports"})
     name = reader.identifier(reader.required(item, "name", key), f"{key}.name")
     events_raw = reader.required(item, "events", key)
     if events_raw == ALL_EVENTS:
@@ -292,7 +314,23 @@ def _parse_fact(reader: _Reader, raw: Any, key: str) -> FactSpec:
     grains = tuple(reader.choice(g, f"{key}.grains[{i}]", GRAINS) for i, g in enumerate(grains_raw))
     reader.unique(list(grains), f"{key}.grains")
     description = reader.string(item.get("description", ""), f"{key}.description", allow_empty=True)
-    return FactSpec(name=name, event_names=event_names, grains=grains, description=description)
+    reports_raw = item.get("reports", list(REPORTS))
+    reports_raw = reader.sequence([] if reports_raw is None else reports_raw, f"{key}.reports")
+    reports = tuple(reader.choice(r, f"{key}.reports[{i}]", REPORTS) for i, r in enumerate(reports_raw))
+    reader.unique(list(reports), f"{key}.reports")
+    return FactSpec(name=name, event_names=event_names, grains=grains, description=description, reports=reports)
+
+
+def _parse_engagement(reader: _Reader, raw: Any, key: str) -> EngagementWindows:
+    item = reader.mapping(raw, key)
+    reader.no_unknown_keys(item, key, {"week_days", "month_days"})
+    windows = EngagementWindows(
+        week_days=reader.positive_int(item.get("week_days", EngagementWindows.week_days), f"{key}.week_days"),
+        month_days=reader.positive_int(item.get("month_days", EngagementWindows.month_days), f"{key}.month_days"),
+    )
+    if windows.month_days <= windows.week_days:
+        reader.fail(f"{key}.month_days", windows.month_days, f"more days than week_days ({windows.week_days})")
+    return windows
 
 
 def _parse_funnel(reader: _Reader, raw: Any, key: str) -> FunnelSpec:

@@ -63,6 +63,12 @@ _CADENCES = {
 }
 
 
+def spans_several_days(grain: str) -> bool:
+    """Whether a period of the grain can hold more than one active day (stickiness is
+    counted only there)."""
+    return _CADENCES[grain].longest_period_days > 1
+
+
 @dataclass(frozen=True)
 class Grain:
     """A reporting grain (daily, weekly or monthly) under one configuration."""

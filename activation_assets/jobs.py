@@ -2,9 +2,10 @@
 the command line and the schedule execute.
 
 The daily job is the whole day in one run: it observes the raw log first (so changed
-days show as stale), then every daily-partitioned asset, then rebuilds the funnel
-reports. Each run costs Dagster a second or so of its own (creating the run and its
-database, planning its materializations) before any step, so a day is one run.
+days show as stale), then every daily-partitioned asset, then rebuilds the unpartitioned
+reports ("on or after" retention, funnels). Each run costs Dagster a second or so of its
+own (creating the run and its database, planning its materializations) before any step,
+so a day is one run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import dagster as dg
 
 from activation_assets.assets.raw import RAW_EVENTS_KEY
 from activation_assets.config import GRAINS, ActivationConfig
-from activation_assets.tables import dim_users_table, funnel_table, partitioned_tables
+from activation_assets.tables import dim_users_table, funnel_table, partitioned_tables, unbounded_retention_tables
 
 
 def job_name(grain: str) -> str:
@@ -33,8 +34,9 @@ MART_JOB = "mart_assets"
 
 
 def unpartitioned_keys(config: ActivationConfig) -> list[dg.AssetKey]:
-    """The funnel reports, rebuilt whole after the partitioned assets."""
-    return [
+    """The reports rebuilt whole after the partitioned assets: the "on or after" retention
+    tables and the funnel reports."""
+    return [table.asset_key for table in unbounded_retention_tables(config)] + [
         funnel_table(funnel.name, len(funnel.steps), by_segment=by_segment).asset_key
         for funnel in config.funnels
         for by_segment in (False, True)
@@ -53,17 +55,17 @@ def build_observation_job() -> dg.UnresolvedAssetJobDefinition:
 
 
 def build_mart_job(config: ActivationConfig) -> dg.UnresolvedAssetJobDefinition | None:
-    """Rebuilds the funnel reports; None without funnels."""
+    """Rebuilds the reports that are not partitioned; None without any."""
     keys = unpartitioned_keys(config)
     if not keys:
         return None
     return dg.define_asset_job(MART_JOB, selection=dg.AssetSelection.assets(*keys),
-                               description="Rebuild the funnel reports from the first-activation facts.")
+                               description="Rebuild the unpartitioned reports: \"on or after\" retention and funnels.")
 
 
 def job_keys(config: ActivationConfig, grain: str) -> list[dg.AssetKey]:
     """What the grain's job selects: its assets, and for the daily job the raw log's
-    observation before them and the funnel reports after them."""
+    observation before them and the unpartitioned reports after them."""
     keys = asset_keys_by_grain(config)[grain]
     if grain != "daily":
         return keys
@@ -73,7 +75,8 @@ def job_keys(config: ActivationConfig, grain: str) -> list[dg.AssetKey]:
 def build_jobs(config: ActivationConfig) -> list[dg.UnresolvedAssetJobDefinition]:
     """A job for each grain in use, selecting every asset partitioned by that grain."""
     descriptions = {
-        "daily": "The day: observe the raw log, every daily-partitioned asset, then rebuild the funnel reports.",
+        "daily": "The day: observe the raw log, every daily-partitioned asset, then rebuild the unpartitioned "
+                 "reports.",
     }
     return [
         dg.define_asset_job(

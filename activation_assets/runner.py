@@ -3,7 +3,7 @@
 Each partitioning is one job: the daily assets run as one run over the range, then the
 weekly and monthly assets over the periods whose last day falls in the range. The daily
 run observes the raw log first, so that later changes to its files show as stale, and
-rebuilds the funnel reports last. Runs are recorded in the given instance, so they
+rebuilds the unpartitioned reports last. Runs are recorded in the given instance, so they
 appear in the UI.
 """
 
@@ -33,7 +33,7 @@ _INFO_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 @dataclass(frozen=True)
 class PlannedRun:
     """One run of one job: which of its assets, over which partitions (none for the
-    unpartitioned funnel reports)."""
+    unpartitioned reports)."""
 
     job: str
     asset_keys: tuple[dg.AssetKey, ...]
@@ -49,7 +49,7 @@ def plan_runs(
     """One run per partitioning, covering the periods whose last day is in [start, end].
 
     The daily run also observes the raw log when it loads base.events, and rebuilds the
-    selected funnel reports; without a daily run they are rebuilt by a run of their own.
+    selected unpartitioned reports; without a daily run they are rebuilt by a run of their own.
     """
     runs = []
     reports = tuple(k for k in unpartitioned_keys(config) if selected is None or k in selected)

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from activation_assets.grains import spans_several_days
+
 if TYPE_CHECKING:
-    from activation_assets.config import ActivationConfig
+    from activation_assets.config import ActivationConfig, FactSpec
 
 _OPTIONAL_ATTRIBUTES = (
     ("country", "varchar", "Country at the event."),
@@ -199,6 +201,75 @@ def transitions_table(fact: str, grain: str) -> Table:
        not_null=("period_start", "status", "users"))
 
 
+def retention_table(fact: str, grain: str) -> Table:
+    return _table("activation", f"{fact}_retention_{grain}",
+                  f"One row per observed {grain} period and cohort (the period of the first {fact}): the cohort's "
+                  f"users active in that period.", "period_start", (
+        ("cohort_start", "date", "First day of the cohort's period (the period of first_active_date)."),
+        ("period_start", "date", "First day of the observed period."),
+        ("age", "integer", "Periods from the cohort's period to the observed one (0 = the cohort's own)."),
+        ("cohort_users", "bigint", "Users whose first active period is the cohort's."),
+        ("active_users", "bigint", "Of them, users active in the observed period."),
+        ("retention_rate", "double", "active_users / cohort_users."),
+    ), unique_key=("period_start", "cohort_start"),
+       not_null=("cohort_start", "period_start", "age", "cohort_users", "active_users", "retention_rate"))
+
+
+def retention_unbounded_table(fact: str, grain: str) -> Table:
+    return Table("activation", f"{fact}_retention_unbounded_{grain}",
+                 f"One row per {grain} cohort and age: the cohort's users active in that period or any later one "
+                 f"(fact {fact}), as of the latest FirstLast snapshot.", "", tuple(Column(*c) for c in (
+        ("cohort_start", "date", "First day of the cohort's period (the period of first_active_date)."),
+        ("age", "integer", "Periods after the cohort's (0 = the cohort's own)."),
+        ("cohort_users", "bigint", "Users whose first active period is the cohort's."),
+        ("returned_users", "bigint", "Of them, users active in period cohort + age or any later one."),
+        ("retention_rate", "double", "returned_users / cohort_users."),
+        ("is_mature", "boolean", "Period cohort + age has ended in loaded data."),
+    )), unique_key=("cohort_start", "age"),
+        not_null=("cohort_start", "age", "cohort_users", "returned_users", "retention_rate", "is_mature"))
+
+
+def engagement_daily_table(fact: str) -> Table:
+    return _table("activation", f"{fact}_engagement_daily",
+                  f"One row per day: daily, weekly and monthly active users of fact {fact}, every known user in "
+                  f"one rolling engagement state, and the day's retention rates between states.", "date", (
+        ("date", "date", "The day D."),
+        ("dau", "bigint", "Users active on D."),
+        ("wau", "bigint", "Users active in the W days up to D."),
+        ("mau", "bigint", "Users active in the M days up to D."),
+        ("dau_mau", "double", "dau / mau."),
+        ("wau_mau", "double", "wau / mau."),
+        ("new_users", "bigint", "Known users whose first active day is D."),
+        ("current_users", "bigint", "Active on D, not new, and active in the W days before D."),
+        ("reactivated_users", "bigint", "Active on D, last active before between W+1 and M days before D."),
+        ("resurrected_users", "bigint", "Active on D, last active before more than M days before D."),
+        ("at_risk_wau_users", "bigint", "Not active on D, active in the W days up to D."),
+        ("at_risk_mau_users", "bigint", "Not active in the W days up to D, active in the M days up to D."),
+        ("dormant_users", "bigint", "Known users not active in the M days up to D."),
+        ("curr", "double", "Current user retention rate: of D−1's current users, the share active on D."),
+        ("nurr", "double", "New user retention rate: of D−1's new users, the share active on D."),
+        ("rurr", "double", "Reactivated user retention rate: of D−1's reactivated users, the share active on D."),
+        ("surr", "double", "Resurrected user retention rate: of D−1's resurrected users, the share active on D."),
+        ("iwaurr", "double", "Of D−1's at-risk WAU users, the share active on D."),
+        ("imaurr", "double", "Of D−1's at-risk MAU users, the share active on D."),
+    ), unique_key=("date",),
+       not_null=("date", "dau", "wau", "mau", "new_users", "current_users", "reactivated_users",
+                 "resurrected_users", "at_risk_wau_users", "at_risk_mau_users", "dormant_users"))
+
+
+def stickiness_table(fact: str, grain: str) -> Table:
+    return _table("activation", f"{fact}_stickiness_{grain}",
+                  f"One row per {grain} period and number of active days: how many of the period's active users "
+                  f"did {fact} on that many days.", "period_start", (
+        ("period_start", "date", "First day of the period."),
+        ("active_days", "integer", "Days with the fact within the period (1 to the period's length)."),
+        ("users", "bigint", "Users active in the period on exactly that many days."),
+        ("cumulative_share", "double", "Share of the period's active users active on at least that many days "
+                                       "(null when nobody was active)."),
+    ), unique_key=("period_start", "active_days"),
+       not_null=("period_start", "active_days", "users"))
+
+
 def raw_reads() -> Table:
     return _table("meta", "raw_reads", "One row per base partition: input rows read for it.", "partition_date", (
         ("partition_date", "date", "The local-day partition."),
@@ -291,7 +362,30 @@ def funnel_table(funnel: str, steps: int, *, by_segment: bool = False) -> Table:
 
 
 PER_GRAIN_TABLES = {"activation": activation_table, "status": activation_status_table,
-                    "active_users": active_users_table, "transitions": transitions_table}
+                    "active_users": active_users_table, "transitions": transitions_table,
+                    "retention": retention_table, "stickiness": stickiness_table}
+# The per-grain tables a fact has only when its configuration asks for their report family.
+_REPORT_OF_KIND = {"transitions": "transitions", "retention": "retention", "stickiness": "stickiness"}
+
+
+def per_grain_kinds(fact: FactSpec, grain: str) -> list[str]:
+    """The kinds of per-grain table a fact has at a grain: the decomposition's always, a
+    report's when configured (stickiness only where a period spans several days)."""
+    kinds = []
+    for kind in PER_GRAIN_TABLES:
+        family = _REPORT_OF_KIND.get(kind)
+        if family and not fact.reports_on(family):
+            continue
+        if kind == "stickiness" and not spans_several_days(grain):
+            continue
+        kinds.append(kind)
+    return kinds
+
+
+def unbounded_retention_tables(config: ActivationConfig) -> list[Table]:
+    """The "on or after" retention tables, rebuilt whole from the latest snapshot."""
+    return [retention_unbounded_table(fact.name, grain)
+            for fact in config.facts if fact.reports_on("retention") for grain in fact.grains]
 
 
 @dataclass(frozen=True)
@@ -312,8 +406,10 @@ def partitioned_tables(config: ActivationConfig) -> list[CatalogueEntry]:
     for fact in config.facts:
         entries += [CatalogueEntry(fact_table(fact.name), "fact", "daily", fact.name),
                     CatalogueEntry(first_last_table(fact.name), "first_last", "daily", fact.name)]
-        entries += [CatalogueEntry(build(fact.name, grain), kind, grain, fact.name)
-                    for grain in fact.grains for kind, build in PER_GRAIN_TABLES.items()]
+        entries += [CatalogueEntry(PER_GRAIN_TABLES[kind](fact.name, grain), kind, grain, fact.name)
+                    for grain in fact.grains for kind in per_grain_kinds(fact, grain)]
+        if fact.reports_on("engagement"):
+            entries.append(CatalogueEntry(engagement_daily_table(fact.name), "engagement", "daily", fact.name))
     return [*entries, CatalogueEntry(first_activation_events_table(), "first_activation_events", "daily")]
 
 
@@ -323,4 +419,6 @@ def fact_tables(fact: str, grain: str | None = None) -> dict[str, str]:
     names = {"facts": fact_table(fact).qualified_name, "first_last": first_last_table(fact).qualified_name}
     if grain:
         names |= {kind: build(fact, grain).qualified_name for kind, build in PER_GRAIN_TABLES.items()}
+        names["retention_unbounded"] = retention_unbounded_table(fact, grain).qualified_name
+    names["engagement"] = engagement_daily_table(fact).qualified_name
     return names

@@ -18,10 +18,16 @@ from activation_assets.definitions import build_definitions
 from activation_assets.engines import engine_resource
 from activation_assets.runner import execute_runs, plan_runs
 from activation_assets.tables import (
+    Table,
     activation_status_table,
     activation_table,
     active_users_table,
+    engagement_daily_table,
     first_last_table,
+    per_grain_kinds,
+    retention_table,
+    retention_unbounded_table,
+    stickiness_table,
     transitions_table,
 )
 
@@ -173,14 +179,16 @@ def dump_warehouse(config: ActivationConfig) -> dict[str, list[tuple]]:
 
 
 _ORDER = {"activation": "period_start, user_id", "activation_status": "period_start, user_id",
-          "active_users": "period_start", "transitions": "period_start, coalesce(previous_status, ''), status"}
+          "active_users": "period_start", "transitions": "period_start, coalesce(previous_status, ''), status",
+          "retention": "period_start, cohort_start", "stickiness": "period_start, active_days"}
 _TABLE_OF = {"activation": activation_table, "activation_status": activation_status_table,
-             "active_users": active_users_table, "transitions": transitions_table}
+             "active_users": active_users_table, "transitions": transitions_table,
+             "retention": retention_table, "stickiness": stickiness_table}
 
 
 def assert_matches_recomputation(config: ActivationConfig, raw_rows: list[dict], start: dt.date, end: dt.date) -> None:
-    """Every FirstLast, activation, status, active-users and transitions table equals the independent
-    recomputation from the whole history (reference.py)."""
+    """Every FirstLast, activation, status and active-users table, and every report table the
+    facts have, equals the independent recomputation from the whole history (reference.py)."""
     events = reference.local_events(raw_rows, config.timezone)
     for fact in config.facts:
         first_last = first_last_table(fact.name)
@@ -193,7 +201,21 @@ def assert_matches_recomputation(config: ActivationConfig, raw_rows: list[dict],
                 events, event_names=fact.event_names, grain=grain, week_start=config.week_start_day_offset,
                 start_date=start, end_date=end, buckets=config.inactivity_buckets[grain])
             for kind, expected_rows in tables.items():
-                table = _TABLE_OF[kind](fact.name, grain)
-                actual = read_rows(config, table.qualified_name, [c.name for c in table.columns], _ORDER[kind])
-                assert expected_rows, (table.qualified_name, "reference has no rows: test data too small")
-                assert actual == [tuple(map(plain, r)) for r in expected_rows], table.qualified_name
+                if kind not in per_grain_kinds(fact, grain):
+                    continue
+                _assert_rows(config, _TABLE_OF[kind](fact.name, grain), _ORDER[kind], expected_rows)
+            if fact.reports_on("retention"):
+                _assert_rows(config, retention_unbounded_table(fact.name, grain), "cohort_start, age",
+                             reference.expected_unbounded_retention(
+                                 events, event_names=fact.event_names, grain=grain,
+                                 week_start=config.week_start_day_offset, start_date=start, end_date=end))
+        if fact.reports_on("engagement"):
+            _assert_rows(config, engagement_daily_table(fact.name), "date", reference.expected_engagement(
+                events, event_names=fact.event_names, start_date=start, end_date=end,
+                week_days=config.engagement.week_days, month_days=config.engagement.month_days))
+
+
+def _assert_rows(config: ActivationConfig, table: Table, order: str, expected_rows: list[tuple]) -> None:
+    actual = read_rows(config, table.qualified_name, [c.name for c in table.columns], order)
+    assert expected_rows, (table.qualified_name, "reference has no rows: test data too small")
+    assert actual == [tuple(map(plain, r)) for r in expected_rows], table.qualified_name

@@ -81,7 +81,8 @@ def expected_tables(
     end_date: dt.date,
     buckets: tuple[int, ...],
 ) -> dict[str, list[tuple]]:
-    """Rows of activation, status, active_users and transitions for every closed period partition."""
+    """Rows of activation, status, active_users, transitions, retention and (for periods of
+    several days) stickiness for every closed period partition."""
     p = Periods(grain, week_start)
     days: dict[str, set[dt.date]] = defaultdict(set)
     for user, name, local in events:
@@ -147,8 +148,104 @@ def expected_tables(
             counts["retained"] / prev_active if prev_active else None,
             (counts["new"] + counts["reactivated"]) / counts["churned"] if counts["churned"] else None,
         ))
-    return {"activation": activation, "activation_status": status, "active_users": active_users,
-            "transitions": _transitions(status)}
+    tables = {"activation": activation, "activation_status": status, "active_users": active_users,
+              "transitions": _transitions(status), "retention": _retention(status, p)}
+    if grain != "daily":
+        tables["stickiness"] = _stickiness(activation, partitions, p)
+    return tables
+
+
+def _retention(status: list[tuple], p: Periods) -> list[tuple]:
+    """Per (period, cohort): the cohort's users and those active in the period."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for period_start, _user, st, _prev, _t, _streak, _inactive, age, first_active, *_ in status:
+        cell = cells[(period_start, p.start(first_active), age)]
+        cell[0] += 1
+        cell[1] += st != "inactive"
+    return [(cohort, ps, age, n, active, active / n)
+            for (ps, cohort, age), (n, active) in sorted(cells.items())]
+
+
+def _stickiness(activation: list[tuple], partitions: list[dt.date], p: Periods) -> list[tuple]:
+    """Per period and number of active days (1 to the period's length): users active on
+    exactly that many days, and the share active on at least that many."""
+    rows = []
+    for ps in partitions:
+        counts = [r[6] for r in activation if r[0] == ps]
+        for n in range(1, (p.next_start(ps) - ps).days + 1):
+            at_least = sum(1 for c in counts if c >= n)
+            rows.append((ps, n, counts.count(n), at_least / len(counts) if counts else None))
+    return rows
+
+
+def expected_unbounded_retention(
+    events: list[tuple[str, str, dt.datetime]], *, event_names: tuple[str, ...] | None, grain: str,
+    week_start: int, start_date: dt.date, end_date: dt.date,
+) -> list[tuple]:
+    """Per (cohort, age) up to end_date: the cohort's users and those active in the period
+    cohort + age or any later one, and whether that period has ended by end_date."""
+    p = Periods(grain, week_start)
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    for user, name, local in events:
+        if (event_names is None or name in event_names) and start_date <= local.date() <= end_date:
+            days[user].append(local.date())
+    by_cohort: dict[dt.date, list[int]] = defaultdict(list)
+    for user_days in days.values():
+        by_cohort[p.start(min(user_days))].append(p.index(max(user_days)) - p.index(min(user_days)))
+    end_ended = p.next_start(p.start(end_date)) == end_date + dt.timedelta(days=1)
+    rows = []
+    for cohort, last_ages in sorted(by_cohort.items()):
+        oldest = p.index(end_date) - p.index(cohort)
+        for age in range(oldest + 1):
+            returned = sum(1 for a in last_ages if a >= age)
+            rows.append((cohort, age, len(last_ages), returned, returned / len(last_ages),
+                         age < oldest or end_ended))
+    return rows
+
+
+def expected_engagement(
+    events: list[tuple[str, str, dt.datetime]], *, event_names: tuple[str, ...] | None,
+    start_date: dt.date, end_date: dt.date, week_days: int, month_days: int,
+) -> list[tuple]:
+    """One row per day: DAU/WAU/MAU, every known user's engagement state, and the share of
+    each state of the day before active that day (SPEC §5)."""
+    days: dict[str, set[dt.date]] = defaultdict(set)
+    for user, name, local in events:
+        if (event_names is None or name in event_names) and start_date <= local.date() <= end_date:
+            days[user].add(local.date())
+
+    def state(user_days: set[dt.date], day: dt.date) -> str | None:
+        upto = [d for d in user_days if d <= day]
+        if not upto:
+            return None
+        last = max(upto)
+        if min(upto) == day:
+            return "new"
+        if last == day:
+            gap = (day - max(d for d in upto if d < day)).days
+            return "current" if gap <= week_days else "reactivated" if gap <= month_days else "resurrected"
+        away = (day - last).days
+        return "at_risk_wau" if away < week_days else "at_risk_mau" if away < month_days else "dormant"
+
+    states = ("new", "current", "reactivated", "resurrected", "at_risk_wau", "at_risk_mau", "dormant")
+    rated = ("current", "new", "reactivated", "resurrected", "at_risk_wau", "at_risk_mau")
+    rows = []
+    day = start_date
+    while day <= end_date:
+        today = {u: state(d, day) for u, d in days.items()}
+        yesterday = {u: state(d, day - dt.timedelta(days=1)) for u, d in days.items()}
+        count = {s: sum(1 for v in today.values() if v == s) for s in states}
+        dau = sum(1 for d in days.values() if day in d)
+        wau = sum(1 for d in days.values() if any(0 <= (day - x).days < week_days for x in d))
+        mau = sum(1 for d in days.values() if any(0 <= (day - x).days < month_days for x in d))
+        rates = []
+        for s in rated:
+            was = [u for u, v in yesterday.items() if v == s]
+            rates.append(sum(1 for u in was if day in days[u]) / len(was) if was else None)
+        rows.append((day, dau, wau, mau, dau / mau if mau else None, wau / mau if mau else None,
+                     *(count[s] for s in states), *rates))
+        day += dt.timedelta(days=1)
+    return rows
 
 
 def _transitions(status: list[tuple]) -> list[tuple]:
