@@ -23,18 +23,18 @@ from activation_assets.markdown import query_as_markdown
 from activation_assets.query_profile import Totals
 from activation_assets.sql import load_sql
 from activation_assets.tables import (
+    PER_GRAIN_TABLES,
     Table,
-    activation_status_table,
-    activation_table,
-    active_users_table,
     base_events,
     base_events_rejected,
     fact_table,
     fact_tables,
     first_activation_events_table,
     first_last_table,
+    engagement_daily_table,
     funnel_table,
-    transitions_table,
+    per_grain_kinds,
+    retention_unbounded_table,
 )
 
 _SAMPLE_ROWS = 5
@@ -135,31 +135,57 @@ def _fact_checks(config: ActivationConfig, fact: FactSpec) -> list[dg.AssetCheck
     ]
     for grain_name in fact.grains:
         grain = Grain.of(grain_name, config)
-        checks += [
-            checks_for(table=activation_table(fact.name, grain_name), grain=grain, rules=[
+        rules_of_kind = {
+            "activation": [
                 rule("states_sum_to_active_users",
                      "The period's states count exactly its distinct active users.", grain_name),
-            ]),
-            checks_for(table=activation_status_table(fact.name, grain_name), grain=grain, rules=[
+            ],
+            "status": [
                 rule("every_known_user_once",
                      "Every user known at the period's end has exactly one row, and no one else has one "
                      "(which is the uniqueness of (period_start, user_id)).", grain_name, proves_uniqueness=True),
                 rule("previous_active_equal_retained_plus_churned",
                      "Users active in the previous period = retained + churned.", grain_name),
-            ]),
-            checks_for(table=transitions_table(fact.name, grain_name), grain=grain, rules=[
+            ],
+            "transitions": [
                 rule("transitions_sum_to_status_counts",
                      "Summed by status, the period's transitions are its status counts.", grain_name),
                 rule("transitions_sum_to_previous_status_counts",
                      "Summed by previous status, the period's transitions are the previous period's status "
                      "counts.", grain_name),
-            ]),
-            checks_for(table=active_users_table(fact.name, grain_name), grain=grain, rules=[
+            ],
+            "active_users": [
                 rule("counts_match_status",
                      "The decomposition equals the counts in the status table; active = new + retained + "
                      "reactivated.", grain_name),
-            ]),
-        ]
+            ],
+            "retention": [
+                rule("retention_age_zero_is_new_users",
+                     "Age 0: cohort users = active users = the period's new users.", grain_name),
+                rule("retention_cells_within_their_cohort", "No cell has more active users than its cohort.",
+                     grain_name),
+            ],
+            "stickiness": [
+                rule("stickiness_counts_the_active_users",
+                     "The period's rows add up to its active users; everyone was active at least one day.",
+                     grain_name),
+            ],
+        }
+        checks += [checks_for(table=PER_GRAIN_TABLES[kind](fact.name, grain_name), grain=grain,
+                              rules=rules_of_kind[kind])
+                   for kind in per_grain_kinds(fact, grain_name)]
+        if fact.reports_on("retention"):
+            checks.append(checks_for(table=retention_unbounded_table(fact.name, grain_name), grain=grain, rules=[
+                rule("unbounded_retention_never_grows_with_age",
+                     "Age 0 is the whole cohort; no age has more returned users than its cohort or than the age "
+                     "before it.", grain_name),
+            ]))
+    if fact.reports_on("engagement"):
+        checks.append(checks_for(table=engagement_daily_table(fact.name), grain=daily, rules=[
+            rule("engagement_states_cover_every_known_user",
+                 "Every known user is in exactly one state; new + current + reactivated + resurrected = DAU, "
+                 "DAU + at-risk WAU = WAU, WAU + at-risk MAU = MAU."),
+        ]))
     return checks
 
 

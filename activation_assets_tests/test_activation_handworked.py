@@ -10,17 +10,25 @@ STATUS_COLUMNS = ["period_start", "user_id", "status", "previous_status", "trans
 ACTIVATION_COLUMNS = ["period_start", "user_id", "state", "first_active_date", "previous_active_date",
                       "return_interval", "active_days"]
 TRANSITION_COLUMNS = ["period_start", "previous_status", "status", "users", "share_of_previous"]
+RETENTION_COLUMNS = ["cohort_start", "period_start", "age", "cohort_users", "active_users", "retention_rate"]
+UNBOUNDED_COLUMNS = ["cohort_start", "age", "cohort_users", "returned_users", "retention_rate", "is_mature"]
+STICKINESS_COLUMNS = ["period_start", "active_days", "users", "cumulative_share"]
+ENGAGEMENT_COLUMNS = ["date", "dau", "wau", "mau", "dau_mau", "wau_mau", "new_users", "current_users",
+                      "reactivated_users", "resurrected_users", "at_risk_wau_users", "at_risk_mau_users",
+                      "dormant_users", "curr", "nurr", "rurr", "surr", "iwaurr", "imaurr"]
 ACTIVE_USERS_COLUMNS = ["period_start", "active_users", "new_users", "retained_users", "reactivated_users",
                         "churned_users", "retention_rate", "quick_ratio"]
 
 
 def visits(tmp_path, days_by_user: dict[str, list[str]], span: tuple[dt.date, dt.date] | None = None,
-           grains: tuple[str, ...] = ("daily", "weekly", "monthly"), **config):
-    """A log of visits at noon UTC, reported at the given grains; every day of `span`
-    without visits is a declared empty day."""
+           grains: tuple[str, ...] = ("daily", "weekly", "monthly"), reports: tuple[str, ...] | None = None,
+           **config):
+    """A log of visits at noon UTC, reported at the given grains (with the given report
+    families, else all); every day of `span` without visits is a declared empty day."""
     rows = [event(user, f"{day} 12:00") for user, days in days_by_user.items() for day in days]
     write_raw_log(tmp_path / "raw", rows, span=span)
-    return write_config(tmp_path, facts=[{"name": "visit", "events": "all", "grains": list(grains)}], **config)
+    fact = {"name": "visit", "events": "all", "grains": list(grains)}
+    return write_config(tmp_path, facts=[fact if reports is None else {**fact, "reports": list(reports)}], **config)
 
 
 def table_rows(config, table, columns, order="period_start, user_id"):
@@ -77,6 +85,100 @@ def test_daily_states_transitions_streaks_and_buckets(tmp_path, on_engine):
         ("2025-01-05", "inactive", "inactive", 1, 0.5),
         ("2025-01-05", "inactive", "reactivated", 1, 0.5),
         ("2025-01-05", "retained", "inactive", 1, 1.0),
+    ]
+    # a's cohort is 01-01, b's 01-02, c's 01-03; a returns on 01-05, c on 01-04.
+    assert table_rows(config, "visit_retention_daily", RETENTION_COLUMNS, "period_start, cohort_start") == [
+        ("2025-01-01", "2025-01-01", 0, 1, 1, 1.0),
+        ("2025-01-01", "2025-01-02", 1, 1, 1, 1.0),
+        ("2025-01-02", "2025-01-02", 0, 1, 1, 1.0),
+        ("2025-01-01", "2025-01-03", 2, 1, 0, 0.0),
+        ("2025-01-02", "2025-01-03", 1, 1, 0, 0.0),
+        ("2025-01-03", "2025-01-03", 0, 1, 1, 1.0),
+        ("2025-01-01", "2025-01-04", 3, 1, 0, 0.0),
+        ("2025-01-02", "2025-01-04", 2, 1, 0, 0.0),
+        ("2025-01-03", "2025-01-04", 1, 1, 1, 1.0),
+        ("2025-01-01", "2025-01-05", 4, 1, 1, 1.0),
+        ("2025-01-02", "2025-01-05", 3, 1, 0, 0.0),
+        ("2025-01-03", "2025-01-05", 2, 1, 0, 0.0),
+    ]
+    # "On or after": a counts at every age up to 4 (back on 01-05), c at ages 0 and 1; the
+    # snapshot day has ended, so every cell is mature.
+    assert table_rows(config, "visit_retention_unbounded_daily", UNBOUNDED_COLUMNS, "cohort_start, age") == [
+        ("2025-01-01", 0, 1, 1, 1.0, True),
+        ("2025-01-01", 1, 1, 1, 1.0, True),
+        ("2025-01-01", 2, 1, 1, 1.0, True),
+        ("2025-01-01", 3, 1, 1, 1.0, True),
+        ("2025-01-01", 4, 1, 1, 1.0, True),
+        ("2025-01-02", 0, 1, 1, 1.0, True),
+        ("2025-01-02", 1, 1, 0, 0.0, True),
+        ("2025-01-02", 2, 1, 0, 0.0, True),
+        ("2025-01-02", 3, 1, 0, 0.0, True),
+        ("2025-01-03", 0, 1, 1, 1.0, True),
+        ("2025-01-03", 1, 1, 1, 1.0, True),
+        ("2025-01-03", 2, 1, 0, 0.0, True),
+    ]
+
+
+def test_engagement_states_and_rates_at_the_window_edges(tmp_path):
+    # W = 7, M = 30. a: back exactly 7 days after its first day (current), then exactly 30
+    # days after (reactivated), then the next day (current). r: back after 31 days
+    # (resurrected). n: new on 01-09, current on 01-10, dormant 30 days after 01-10.
+    config = visits(tmp_path, grains=("daily",), span=(dt.date(2025, 1, 1), dt.date(2025, 2, 9)), days_by_user={
+        "a": ["2025-01-01", "2025-01-08", "2025-02-07", "2025-02-08"],
+        "r": ["2025-01-01", "2025-02-01"],
+        "n": ["2025-01-09", "2025-01-10"],
+    }, reports=("engagement",))
+    run_range(config, dt.date(2025, 1, 1), dt.date(2025, 2, 9))
+    rows = {r[0]: r[1:] for r in table_rows(config, "visit_engagement_daily", ENGAGEMENT_COLUMNS, "date")}
+    assert len(rows) == 40
+    third = 1 / 3
+    #            dau wau mau dau/mau wau/mau  new cur rea res arW arM dor   curr  nurr  rurr  surr  iwaurr imaurr
+    assert {day: rows[day] for day in ("2025-01-01", "2025-01-02", "2025-01-07", "2025-01-08", "2025-01-10",
+                                       "2025-01-31", "2025-02-01", "2025-02-02", "2025-02-07", "2025-02-08",
+                                       "2025-02-09")} == {
+        "2025-01-01": (2, 2, 2, 1.0, 1.0, 2, 0, 0, 0, 0, 0, 0, None, None, None, None, None, None),
+        "2025-01-02": (0, 2, 2, 0.0, 1.0, 0, 0, 0, 0, 2, 0, 0, None, 0.0, None, None, None, None),
+        # Last active 6 days ago: still weekly active.
+        "2025-01-07": (0, 2, 2, 0.0, 1.0, 0, 0, 0, 0, 2, 0, 0, None, None, None, None, 0.0, None),
+        # a was last active exactly 7 days ago: current; r, 7 days ago: no longer weekly active.
+        "2025-01-08": (1, 1, 2, 0.5, 0.5, 0, 1, 0, 0, 0, 1, 0, None, None, None, None, 0.5, None),
+        "2025-01-10": (1, 2, 3, third, 2 * third, 0, 1, 0, 0, 1, 1, 0, None, 1.0, None, None, 0.0, 0.0),
+        # r was last active exactly 30 days ago: dormant (at-risk MAU the day before).
+        "2025-01-31": (0, 0, 2, 0.0, 0.0, 0, 0, 0, 0, 0, 2, 1, None, None, None, None, None, 0.0),
+        # Back after 31 days: resurrected.
+        "2025-02-01": (1, 1, 3, third, third, 0, 0, 0, 1, 0, 2, 0, None, None, None, None, None, 0.0),
+        "2025-02-02": (0, 1, 3, 0.0, third, 0, 0, 0, 0, 1, 2, 0, None, None, None, 0.0, None, 0.0),
+        # Back exactly 30 days after the last time: reactivated.
+        "2025-02-07": (1, 2, 3, third, 2 * third, 0, 0, 1, 0, 1, 1, 0, None, None, None, None, 0.0, 0.5),
+        "2025-02-08": (1, 1, 3, third, third, 0, 1, 0, 0, 0, 2, 0, None, None, 1.0, None, 0.0, 0.0),
+        "2025-02-09": (0, 1, 2, 0.0, 0.5, 0, 0, 0, 0, 1, 1, 1, 0.0, None, None, None, None, 0.0),
+    }
+
+
+def test_weekly_stickiness_retention_and_an_immature_cell(tmp_path):
+    # Monday weeks. Week 01-01: u1 on 3 days, u2 on 1, u3 on all 7; u3 is back on 01-09,
+    # a day of a week that has not ended when the data stops (01-10).
+    config = visits(tmp_path, grains=("weekly",), span=(dt.date(2024, 1, 1), dt.date(2024, 1, 10)),
+                    start_date="2024-01-01", days_by_user={
+        "u1": ["2024-01-01", "2024-01-02", "2024-01-03"],
+        "u2": ["2024-01-01"],
+        "u3": [f"2024-01-0{d}" for d in range(1, 10)],
+    })
+    run_range(config, dt.date(2024, 1, 1), dt.date(2024, 1, 10))
+    assert table_rows(config, "visit_stickiness_weekly", STICKINESS_COLUMNS, "period_start, active_days") == [
+        ("2024-01-01", 1, 1, 1.0),
+        ("2024-01-01", 2, 0, 2 / 3),
+        ("2024-01-01", 3, 1, 2 / 3),
+        ("2024-01-01", 4, 0, 1 / 3),
+        ("2024-01-01", 5, 0, 1 / 3),
+        ("2024-01-01", 6, 0, 1 / 3),
+        ("2024-01-01", 7, 1, 1 / 3),
+    ]
+    assert table_rows(config, "visit_retention_weekly", RETENTION_COLUMNS, "period_start, cohort_start") == [
+        ("2024-01-01", "2024-01-01", 0, 3, 3, 1.0)]
+    assert table_rows(config, "visit_retention_unbounded_weekly", UNBOUNDED_COLUMNS, "cohort_start, age") == [
+        ("2024-01-01", 0, 3, 3, 1.0, True),
+        ("2024-01-01", 1, 3, 1, 1 / 3, False),
     ]
 
 
@@ -161,6 +263,11 @@ def test_monthly_states_across_month_ends_and_a_leap_day(tmp_path):
     ]
     assert table_rows(config, "visit_activation_daily", ACTIVATION_COLUMNS)[1] == (
         "2024-02-29", "z", "reactivated", "2024-01-31", "2024-01-31", 29, 1)
+    # A slot per possible number of active days: 29 in the leap February.
+    assert read_rows(config, "(select period_start, count(*) as slots, sum(users) as users from "
+                             "activation.visit_stickiness_monthly group by all)", ["period_start", "slots", "users"],
+                     "period_start") == [
+        ("2024-01-01", 31, 1), ("2024-02-01", 29, 1), ("2024-03-01", 31, 0), ("2024-04-01", 30, 1)]
 
 
 def test_purchase_fact_counts_only_purchases(tmp_path):

@@ -62,6 +62,19 @@ CORRUPTIONS = [
     ("activation.visit_transitions_weekly", "not_null_keys", "update activation.visit_transitions_weekly set users = null where status = 'new'"),
     ("activation.visit_transitions_weekly", "transitions_sum_to_status_counts", "update activation.visit_transitions_weekly set users = users + 1 where status = 'new'"),
     ("activation.visit_transitions_weekly", "transitions_sum_to_previous_status_counts", "update activation.visit_transitions_weekly set users = users + 1 where previous_status = 'new'"),
+    ("activation.visit_retention_weekly", "unique_period_start_cohort_start", "insert into activation.visit_retention_weekly select * from activation.visit_retention_weekly limit 1"),
+    ("activation.visit_retention_weekly", "not_null_keys", "update activation.visit_retention_weekly set retention_rate = null where age = 1"),
+    ("activation.visit_retention_weekly", "retention_age_zero_is_new_users", "update activation.visit_retention_weekly set cohort_users = cohort_users + 1 where age = 0"),
+    ("activation.visit_retention_daily", "retention_cells_within_their_cohort", "update activation.visit_retention_daily set active_users = cohort_users + 1 where age = 2"),
+    ("activation.visit_retention_unbounded_monthly", "unique_cohort_start_age", "insert into activation.visit_retention_unbounded_monthly select * from activation.visit_retention_unbounded_monthly limit 1"),
+    ("activation.visit_retention_unbounded_monthly", "not_null_keys", "update activation.visit_retention_unbounded_monthly set is_mature = null where age = 0"),
+    ("activation.visit_retention_unbounded_daily", "unbounded_retention_never_grows_with_age", "update activation.visit_retention_unbounded_daily set returned_users = cohort_users + 1 where age = 1"),
+    ("activation.visit_stickiness_weekly", "unique_period_start_active_days", "insert into activation.visit_stickiness_weekly select * from activation.visit_stickiness_weekly limit 1"),
+    ("activation.visit_stickiness_weekly", "not_null_keys", "update activation.visit_stickiness_weekly set users = null where active_days = 3"),
+    ("activation.visit_stickiness_monthly", "stickiness_counts_the_active_users", "update activation.visit_stickiness_monthly set users = users + 1 where active_days = 2"),
+    ("activation.visit_engagement_daily", "unique_date", "insert into activation.visit_engagement_daily select * from activation.visit_engagement_daily limit 1"),
+    ("activation.visit_engagement_daily", "not_null_keys", "update activation.visit_engagement_daily set dormant_users = null where date = '2024-03-01'"),
+    ("activation.visit_engagement_daily", "engagement_states_cover_every_known_user", "update activation.visit_engagement_daily set current_users = current_users + 1 where date = '2024-03-10'"),
     # A half-delivered day: most of its events never arrived.
     ("base.events", "day_volume_not_far_below_recent_days", "delete from base.events where event_date = '2024-03-20' and event_id not in (select min(event_id) from base.events where event_date = '2024-03-20')"),
 ]
@@ -75,6 +88,11 @@ _STATUS = {"not_null_keys", "every_known_user_once", "previous_active_equal_reta
 _ACTIVE_USERS = {"unique_period_start", "not_null_keys", "counts_match_status"}
 _TRANSITIONS = {"unique_period_start_previous_status_status", "not_null_keys", "transitions_sum_to_status_counts",
                 "transitions_sum_to_previous_status_counts"}
+_RETENTION = {"unique_period_start_cohort_start", "not_null_keys", "retention_age_zero_is_new_users",
+              "retention_cells_within_their_cohort"}
+_UNBOUNDED_RETENTION = {"unique_cohort_start_age", "not_null_keys", "unbounded_retention_never_grows_with_age"}
+_STICKINESS = {"unique_period_start_active_days", "not_null_keys", "stickiness_counts_the_active_users"}
+_ENGAGEMENT = {"unique_date", "not_null_keys", "engagement_states_cover_every_known_user"}
 EXPECTED_CHECKS = {
     "base/events": {"unique_event_date_event", "not_null_keys", "rows_read_equal_kept_plus_rejected",
                     "day_volume_not_far_below_recent_days"},
@@ -86,7 +104,11 @@ EXPECTED_CHECKS = {
     **{f"activation/{fact}_{kind}_{grain}": names
        for fact in ("visit", "purchase") for grain in ("daily", "weekly", "monthly")
        for kind, names in (("activation", _ACTIVATION), ("activation_status", _STATUS),
-                           ("active_users", _ACTIVE_USERS), ("transitions", _TRANSITIONS))},
+                           ("active_users", _ACTIVE_USERS), ("transitions", _TRANSITIONS),
+                           ("retention", _RETENTION), ("retention_unbounded", _UNBOUNDED_RETENTION))},
+    **{f"activation/{fact}_stickiness_{grain}": _STICKINESS
+       for fact in ("visit", "purchase") for grain in ("weekly", "monthly")},
+    **{f"activation/{fact}_engagement_daily": _ENGAGEMENT for fact in ("visit", "purchase")},
 }
 # Small enough for the day-volume rule to judge this log's days (about 20 events each).
 VOLUME = {"day_volume": {"min_ratio": 0.1, "trailing_days": 7, "min_median_rows": 5}}

@@ -34,6 +34,8 @@ def test_defaults_apply_when_optional_keys_are_absent(tmp_path):
     assert config.inactivity_buckets["monthly"] == (1, 2, 4, 7, 13)
     assert config.source_path == str(tmp_path / "raw")
     assert config.duckdb_settings == {"checkpoint_threshold": "512MB", "max_vacuum_tasks": 0}
+    assert config.facts[0].reports == ("transitions", "retention", "engagement", "stickiness")
+    assert (config.engagement.week_days, config.engagement.month_days) == (7, 30)
 
 
 def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
@@ -77,6 +79,11 @@ def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
         ({"engine": "spark", "spark": {"table_format": "orc"}}, "spark.table_format = 'orc'"),
         ({"engine": "spark", "spark": {"settings": {"shuffle.partitions": 8}}}, "spark.settings.shuffle.partitions = 8"),
         ({"engine": "spark", "spark": {"colour": "blue"}}, "unknown key 'spark.colour'"),
+        ({"facts": [{"name": "visit", "events": "all", "reports": ["cohorts"]}]}, "facts[0].reports[0] = 'cohorts'"),
+        ({"facts": [{"name": "visit", "events": "all", "reports": "retention"}]}, "facts[0].reports = 'retention'"),
+        ({"engagement": {"week_days": 0}}, "engagement.week_days = 0"),
+        ({"engagement": {"week_days": 7, "month_days": 7}}, "engagement.month_days = 7"),
+        ({"engagement": {"days": 7}}, "unknown key 'engagement.days'"),
     ],
 )
 def test_a_bad_value_is_an_error_naming_the_key_and_value(tmp_path, override, named):

@@ -18,11 +18,18 @@ def keys_of(definitions: dg.Definitions) -> set[str]:
     return {k.to_user_string() for k in definitions.resolve_asset_graph().get_all_asset_keys()}
 
 
-def expected_fact_keys(fact: str, grains=("daily", "weekly", "monthly")) -> set[str]:
+def expected_fact_keys(fact: str, grains=("daily", "weekly", "monthly"), *, reports: bool = True) -> set[str]:
     keys = {f"fact/{fact}", f"activation/{fact}_first_last"}
+    if reports:
+        keys.add(f"activation/{fact}_engagement_daily")
     for grain in grains:
         keys |= {f"activation/{fact}_activation_{grain}", f"activation/{fact}_activation_status_{grain}",
-                 f"activation/{fact}_active_users_{grain}", f"activation/{fact}_transitions_{grain}"}
+                 f"activation/{fact}_active_users_{grain}"}
+        if reports:
+            keys |= {f"activation/{fact}_transitions_{grain}", f"activation/{fact}_retention_{grain}",
+                     f"activation/{fact}_retention_unbounded_{grain}"}
+        if reports and grain != "daily":
+            keys.add(f"activation/{fact}_stickiness_{grain}")
     return keys
 
 
@@ -47,6 +54,17 @@ def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
     assert keys_of(build_definitions(config)) == (
         {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "mart/fact_first_activation_events"}
         | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
+    )
+
+
+def test_a_fact_without_reports_has_only_its_decomposition(tmp_path):
+    config = write_config(tmp_path, facts=[{"name": "visit", "events": "all", "reports": []},
+                                           {"name": "post", "events": ["post_created"], "reports": ["stickiness"],
+                                            "grains": ["daily", "monthly"]}])
+    assert keys_of(build_definitions(config)) == (
+        {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "mart/fact_first_activation_events",
+         "activation/post_stickiness_monthly"}
+        | expected_fact_keys("visit", reports=False) | expected_fact_keys("post", ["daily", "monthly"], reports=False)
     )
 
 
