@@ -1,5 +1,6 @@
-"""The active-user decomposition of the latest periods, for every fact and grain, and
-the conversion of the latest mature cohorts of every funnel."""
+"""The active-user decomposition and the retention triangle of the latest periods, for
+every fact and grain, the latest days' engagement states of every fact, and the
+conversion of the latest mature cohorts of every funnel."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import pandas as pd
 from activation_assets.config import ActivationConfig
 from activation_assets.engines import QueryResult, Warehouse, engine_resource
 from activation_assets.sql import load_sql
-from activation_assets.tables import active_users_table, funnel_table
+from activation_assets.tables import active_users_table, engagement_daily_table, funnel_table, retention_table
+
+ENGAGEMENT_STATES = ("new_users", "current_users", "reactivated_users", "resurrected_users", "at_risk_wau_users",
+                     "at_risk_mau_users", "dormant_users")
+ENGAGEMENT_RATES = ("curr", "nurr", "rurr", "surr", "iwaurr", "imaurr")
 
 
 def as_frame(result: QueryResult) -> pd.DataFrame:
@@ -23,7 +28,31 @@ def latest_decomposition(conn: Warehouse, table_name: str, periods: int) -> pd.D
     """The last `periods` rows of an active-users table, oldest first."""
     frame = as_frame(conn.execute(load_sql("charts/latest_periods", table=table_name),
                                   {"through": dt.date.max, "periods": periods}))
-    return frame.round({"retention_rate": 3, "quick_ratio": 2})
+    return _as_numbers(frame, ("retention_rate", "quick_ratio")).round({"retention_rate": 3, "quick_ratio": 2})
+
+
+def _as_numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Rate columns as floats, so that a column of nulls prints as missing, not as None."""
+    return frame.astype({column: "float64" for column in columns})
+
+
+def retention_triangle(conn: Warehouse, table_name: str, cohorts: int) -> pd.DataFrame:
+    """The latest cohorts' retention rate by age, one row per cohort, oldest first."""
+    frame = as_frame(conn.execute(load_sql("report/retention_triangle", table=table_name), {"cohorts": cohorts}))
+    if frame.empty:
+        return frame
+    triangle = frame.pivot(index="cohort_start", columns="age", values="retention_rate").sort_index()
+    triangle.columns = [f"age {age}" for age in triangle.columns]
+    return triangle.round(3).reset_index()
+
+
+def latest_engagement(conn: Warehouse, table_name: str, days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest days' active users and engagement states, and their retention rates."""
+    frame = as_frame(conn.execute(load_sql("report/latest_engagement", table=table_name), {"days": days}))
+    states = _as_numbers(frame[["date", "dau", "wau", "mau", "dau_mau", *ENGAGEMENT_STATES]], ("dau_mau",))
+    states = states.round({"dau_mau": 3})
+    states.columns = [c.removesuffix("_users") for c in states.columns]
+    return states, _as_numbers(frame[["date", *ENGAGEMENT_RATES]], ENGAGEMENT_RATES).round(3)
 
 
 def run_query_file(config: ActivationConfig, path: Path, variables: dict[str, str]) -> pd.DataFrame:
@@ -50,6 +79,21 @@ def render_report(config: ActivationConfig, periods: int = 5) -> str:
                 frame = latest_decomposition(conn, table.qualified_name, periods)
                 body = frame.to_string(index=False, na_rep="—") if len(frame) else "  (no periods yet)"
                 sections.append(f"{title}\n{body}")
+                retention = retention_table(fact.name, grain).qualified_name
+                if fact.reports_on("retention") and retention in existing:
+                    triangle = retention_triangle(conn, retention, periods)
+                    body = triangle.to_string(index=False, na_rep="") if len(triangle) else "  (no cohorts yet)"
+                    sections.append(f"{fact.name} · {grain} retention by cohort (share active at each age) — "
+                                    f"{retention}\n{body}")
+            engagement = engagement_daily_table(fact.name).qualified_name
+            if fact.reports_on("engagement") and engagement in existing:
+                states, rates = latest_engagement(conn, engagement, periods)
+                windows = config.engagement
+                sections.append(
+                    f"{fact.name} engagement states (W = {windows.week_days} days, M = {windows.month_days}) — "
+                    f"{engagement}\n{states.to_string(index=False, na_rep='—')}\n\n"
+                    f"{fact.name} retention between states (share of the day before's state active that day)\n"
+                    f"{rates.to_string(index=False, na_rep='—')}")
         for funnel in config.funnels:
             table_name = funnel_table(funnel.name, len(funnel.steps)).qualified_name
             steps = ", then ".join(f"{s.event_name} ≤ {s.window_days}d" for s in funnel.steps)

@@ -33,6 +33,19 @@ def test_generate_materialize_report_records_runs_in_the_persistent_instance(tmp
     out = capsys.readouterr().out
     assert "visit · weekly — activation.visit_active_users_weekly" in out
     assert "2025-01-27" in out and "quick_ratio" in out
+    # The weekly triangle: the two latest cohorts, the latest at age 0 only (all of it).
+    triangle = out.split("visit · weekly retention by cohort (share active at each age)")[1].splitlines()[1:4]
+    assert triangle[0].split() == ["cohort_start", "age", "0", "age", "1"]
+    older = read_rows(config, "(select * from activation.visit_retention_weekly where cohort_start = '2025-01-20' "
+                              "and age = 1)", ["retention_rate"], "1")
+    assert triangle[1].split() == ["2025-01-20", "1.0", str(round(older[0][0], 3))]
+    assert triangle[2].split() == ["2025-01-27", "1.0"]
+    (dau, wau, mau, dormant), = read_rows(config, "(select * from activation.visit_engagement_daily "
+                                                   "where date = '2025-02-04')",
+                                          ["dau", "wau", "mau", "dormant_users"], "1")
+    engagement = out.split("visit engagement states (W = 7 days, M = 30)")[1].splitlines()
+    latest = next(line.split() for line in engagement if line.startswith("2025-02-04"))
+    assert latest[1:4] == [str(dau), str(wau), str(mau)] and latest[-1] == str(dormant)
 
 
 def test_materialize_with_a_selection_runs_only_those_assets(tmp_path, monkeypatch):
