@@ -11,15 +11,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from activation_assets import charts
-from activation_assets.config import FunnelSpec
+from activation_assets.config import EngagementWindows, FunnelSpec
 from activation_assets.engines import QueryResult, Warehouse
 from activation_assets.grains import Grain
 from activation_assets.sql import load_sql
-from activation_assets.tables import activation_status_table, active_users_table, funnel_table
+from activation_assets.tables import (
+    activation_status_table,
+    active_users_table,
+    engagement_daily_table,
+    funnel_table,
+    retention_table,
+)
 
 # Mature cohorts taken together in the funnel's conversion chart, and cohorts drawn by date.
 FUNNEL_COHORTS_TOGETHER = 7
 FUNNEL_COHORTS_DRAWN = 60
+# Days drawn by the engagement chart: a quarter.
+ENGAGEMENT_DAYS_DRAWN = 90
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,28 @@ def status_charts(conn: Warehouse, fact: str, grain: Grain, period_start: dt.dat
               charts.inactivity_buckets(away, fact=fact, grain=grain.name, period_noun=grain.period_noun,
                                         period_start=period_start, bucket_order=grain.bucket_labels())),
     ]
+
+
+def retention_charts(conn: Warehouse, fact: str, grain: Grain) -> list[Chart]:
+    """The retention triangle of the latest charted cohorts (none before the first)."""
+    rows = as_dicts(conn.execute(load_sql("charts/retention_triangle",
+                                          table=retention_table(fact, grain.name).qualified_name),
+                                 {"cohorts": grain.charted_periods}))
+    if not rows:
+        return []
+    return [Chart(f"{fact}_{grain.name}_retention",
+                  charts.retention_triangle(rows, fact=fact, grain=grain.name, period_noun=grain.period_noun))]
+
+
+def engagement_charts(conn: Warehouse, fact: str, windows: EngagementWindows) -> list[Chart]:
+    """DAU, WAU and MAU of the latest drawn days (none before the first)."""
+    rows = as_dicts(conn.execute(load_sql("charts/latest_engagement",
+                                          table=engagement_daily_table(fact).qualified_name),
+                                 {"days": ENGAGEMENT_DAYS_DRAWN}))
+    if not rows:
+        return []
+    return [Chart(f"{fact}_engagement", charts.engagement(rows, fact=fact, week_days=windows.week_days,
+                                                          month_days=windows.month_days))]
 
 
 def step_labels(funnel: FunnelSpec) -> list[str]:

@@ -194,6 +194,54 @@ def funnel_rates_by_cohort(rows: Sequence[Row], *, funnel: str) -> Spec:
     )
 
 
+def retention_triangle(rows: Sequence[Row], *, fact: str, grain: str, period_noun: str) -> Spec:
+    """Each cohort's share active at each age, a cell per (cohort, age) shaded by the rate
+    (`rows`: cohort_start, age, retention_rate)."""
+    return _chart(
+        f"{fact} · {grain}: retention by cohort",
+        f"Share of each cohort (users by their first active {period_noun}) active {period_noun}s later",
+        {"data": {"values": values(rows)},
+         "encoding": {
+             "x": {"field": "age", "type": "ordinal", "title": f"{period_noun.capitalize()}s since the first",
+                   "axis": {"labelAngle": 0}},
+             "y": {"field": "cohort_start", "type": "ordinal", "title": "Cohort", "sort": "ascending"},
+         },
+         "layer": [
+             {"mark": {"type": "rect"},
+              "transform": [{"calculate": "'Cohort: ' + datum.cohort_start + '; Age: ' + datum.age"
+                                          " + '; Retention: ' + format(datum.retention_rate, '.1%')",
+                             "as": "label"}],
+              "encoding": {"color": {"field": "retention_rate", "type": "quantitative", "title": "Retention",
+                                     "scale": {"domain": [0, 1], "scheme": "greens"},
+                                     "legend": {"format": ".0%"}},
+                           "description": {"field": "label"},
+                           "tooltip": {"field": "label"}}},
+         ]},
+    )
+
+
+def engagement(rows: Sequence[Row], *, fact: str, week_days: int, month_days: int) -> Spec:
+    """Daily, weekly and monthly active users per day (`rows`: date, dau, wau, mau)."""
+    windows = {"dau": "DAU (that day)", "wau": f"WAU (last {week_days} days)", "mau": f"MAU (last {month_days} days)"}
+    lines = [{"date": r["date"], "measure": label, "users": r[field],
+              "label": f"Day: {r['date']}; Measure: {label}; Users: {r[field]:,}"}
+             for r in values(rows) for field, label in windows.items()]
+    return _chart(
+        f"{fact}: daily, weekly and monthly active users",
+        f"Users active on the day, in the {week_days} and in the {month_days} days up to it",
+        {"data": {"values": lines},
+         "mark": {"type": "line", "point": True},
+         "encoding": {
+             "x": {"field": "date", "type": "temporal", "title": "Day", "axis": {"format": "%b %d"}},
+             "description": {"field": "label"},
+             "tooltip": {"field": "label"},
+             "y": {"field": "users", "type": "quantitative", "title": "Users"},
+             "color": {"field": "measure", "type": "nominal", "title": None, "sort": list(windows.values()),
+                       "scale": {"range": [STATE_COLOURS["new"], STATE_COLOURS["retained"], ACTIVE_LINE]}},
+         }},
+    )
+
+
 def svg(spec: Spec) -> str:
     """The chart as an SVG document."""
     return vl_convert.vegalite_to_svg(spec)

@@ -12,10 +12,16 @@ from pathlib import Path
 
 from activation_assets import chart_data, charts
 from activation_assets.chart_data import Chart
-from activation_assets.config import ActivationConfig
+from activation_assets.config import ActivationConfig, FactSpec
 from activation_assets.engines import Warehouse, engine_resource
 from activation_assets.grains import Grain
-from activation_assets.tables import active_users_table, funnel_table
+from activation_assets.tables import (
+    active_users_table,
+    engagement_daily_table,
+    funnel_table,
+    retention_table,
+    transitions_table,
+)
 
 _STYLE = """
 body { font-family: "Liberation Sans", Arial, sans-serif; margin: 0 auto; padding: 24px; max-width: 1280px;
@@ -34,14 +40,27 @@ figure.chart svg { max-width: 100%; height: auto; }
 """
 
 
-def fact_grain_charts(conn: Warehouse, fact: str, grain: Grain) -> tuple[list[dict], list[Chart]]:
-    """The latest periods' rows of a fact and grain, and its charts, in page order. A new
-    chart of a fact and grain is one more entry here."""
-    rows = chart_data.latest_periods(conn, fact, grain)
+def fact_grain_charts(conn: Warehouse, fact: FactSpec, grain: Grain, existing: set[str]
+                      ) -> tuple[list[dict], list[Chart]]:
+    """The latest periods' rows of a fact and grain, and its charts, in page order (a
+    report's chart when the fact has that report). A new chart of a fact and grain is one
+    more entry here."""
+    rows = chart_data.latest_periods(conn, fact.name, grain)
     if not rows:
         return rows, []
-    return rows, [*chart_data.decomposition_charts(rows, fact, grain),
-                  *chart_data.status_charts(conn, fact, grain, rows[-1]["period_start"])]
+    shown = chart_data.decomposition_charts(rows, fact.name, grain)
+    if fact.reports_on("transitions") and transitions_table(fact.name, grain.name).qualified_name in existing:
+        shown += chart_data.status_charts(conn, fact.name, grain, rows[-1]["period_start"])
+    if fact.reports_on("retention") and retention_table(fact.name, grain.name).qualified_name in existing:
+        shown += chart_data.retention_charts(conn, fact.name, grain)
+    return rows, shown
+
+
+def fact_charts(conn: Warehouse, fact: FactSpec, config: ActivationConfig, existing: set[str]) -> list[Chart]:
+    """The charts of a fact across its grains: its rolling engagement, when it has it."""
+    if fact.reports_on("engagement") and engagement_daily_table(fact.name).qualified_name in existing:
+        return chart_data.engagement_charts(conn, fact.name, config.engagement)
+    return []
 
 
 def render_dashboard(config: ActivationConfig, *, generated_at: dt.datetime | None = None) -> str:
@@ -61,10 +80,13 @@ def render_dashboard(config: ActivationConfig, *, generated_at: dt.datetime | No
                 if active_users_table(fact.name, grain_name).qualified_name not in existing:
                     parts.append("<p class='missing'>Not materialized yet.</p>")
                     continue
-                rows, shown = fact_grain_charts(conn, fact.name, grain)
+                rows, shown = fact_grain_charts(conn, fact, grain, existing)
                 if rows:
                     figures.append(_figures_row(fact.name, grain, rows))
                 parts.append(_charts_html(shown) if shown else "<p class='missing'>No periods yet.</p>")
+            shown = fact_charts(conn, fact, config, existing)
+            if shown:
+                parts += [f"<h3>{html.escape(fact.name)} · engagement</h3>", _charts_html(shown)]
             sections.append("\n".join(parts))
         for funnel in config.funnels:
             steps = ", then ".join(f"{s.event_name} within {s.window_days} days" for s in funnel.steps)

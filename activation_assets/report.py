@@ -38,7 +38,7 @@ def _as_numbers(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 def retention_triangle(conn: Warehouse, table_name: str, cohorts: int) -> pd.DataFrame:
     """The latest cohorts' retention rate by age, one row per cohort, oldest first."""
-    frame = as_frame(conn.execute(load_sql("report/retention_triangle", table=table_name), {"cohorts": cohorts}))
+    frame = as_frame(conn.execute(load_sql("charts/retention_triangle", table=table_name), {"cohorts": cohorts}))
     if frame.empty:
         return frame
     triangle = frame.pivot(index="cohort_start", columns="age", values="retention_rate").sort_index()
@@ -48,7 +48,7 @@ def retention_triangle(conn: Warehouse, table_name: str, cohorts: int) -> pd.Dat
 
 def latest_engagement(conn: Warehouse, table_name: str, days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The latest days' active users and engagement states, and their retention rates."""
-    frame = as_frame(conn.execute(load_sql("report/latest_engagement", table=table_name), {"days": days}))
+    frame = as_frame(conn.execute(load_sql("charts/latest_engagement", table=table_name), {"days": days}))
     states = _as_numbers(frame[["date", "dau", "wau", "mau", "dau_mau", *ENGAGEMENT_STATES]], ("dau_mau",))
     states = states.round({"dau_mau": 3})
     states.columns = [c.removesuffix("_users") for c in states.columns]

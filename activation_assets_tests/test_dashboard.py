@@ -73,8 +73,10 @@ def number(text: str) -> int:
 
 
 def test_every_chart_renders_at_a_laptops_width_without_errors_or_network(page, tmp_path_factory):
-    expected = [f"{fact}_{grain}_{kind}" for fact in FACTS for grain in GRAINS
-                for kind in ("decomposition", "ratios", "transitions", "inactivity")]
+    expected = [chart for fact in FACTS for chart in [
+        *(f"{fact}_{grain}_{kind}" for grain in GRAINS
+          for kind in ("decomposition", "ratios", "transitions", "inactivity", "retention")),
+        f"{fact}_engagement"]]
     expected += ["funnel_first_purchase_conversion", "funnel_first_purchase_by_cohort"]
     drawn = page.locator("figure.chart").evaluate_all("figures => figures.map(f => f.id)")
     assert drawn == expected
@@ -113,6 +115,35 @@ def test_the_transition_bars_count_the_latest_periods_statuses(dashboard, page, 
              for bar in bar_labels(page, f"visit_{grain}_transitions")}
     assert drawn == dict(expected)
     assert f"transitions into {latest}" in page.locator(f"#visit_{grain}_transitions").inner_text()
+
+
+def mark_labels(page, chart: str, role: str) -> list[dict[str, str]]:
+    """Each mark of a kind (e.g. `rect mark container`) as the fields of its accessible label."""
+    labels = page.locator(f"#{chart} svg [aria-roledescription='{role}'] path").evaluate_all(
+        "marks => marks.map(m => m.getAttribute('aria-label'))")
+    return [dict(part.split(": ", 1) for part in label.split("; ")) for label in labels if label]
+
+
+@pytest.mark.parametrize("grain", GRAINS)
+def test_the_retention_cells_are_the_latest_cohorts_rates(dashboard, page, grain):
+    config, _ = dashboard
+    rows = read_rows(config, f"activation.purchase_retention_{grain}", ["cohort_start", "age", "retention_rate"],
+                     "cohort_start, age")
+    cohorts = sorted({cohort for cohort, _, _ in rows})[-CHARTED[grain]:]
+    expected = {(cohort, str(age)): f"{rate:.1%}" for cohort, age, rate in rows
+                if cohort in cohorts and age < CHARTED[grain]}
+    drawn = {(cell["Cohort"], cell["Age"]): cell["Retention"]
+             for cell in mark_labels(page, f"purchase_{grain}_retention", "rect mark container")}
+    assert drawn == expected and len(expected) > len(cohorts)
+
+
+def test_the_engagement_lines_are_the_engagement_rows(dashboard, page):
+    config, _ = dashboard
+    rows = read_rows(config, "activation.visit_engagement_daily", ["date", "dau", "wau", "mau"], "date")
+    drawn = {(point["Day"], point["Measure"]): number(point["Users"])
+             for point in mark_labels(page, "visit_engagement", "symbol mark container")}
+    measures = ("DAU (that day)", "WAU (last 7 days)", "MAU (last 30 days)")
+    assert drawn == {(day, measure): users for day, *counts in rows for measure, users in zip(measures, counts)}
 
 
 def test_the_funnel_bars_are_the_latest_mature_cohorts_together(dashboard, page):
