@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from activation_assets.config import ActivationConfig
-from activation_assets.tables import partitioned_tables
+from activation_assets.tables import partitioned_tables, unbounded_retention_tables
 from benchmarks.scales import TARGET_SCALE, TARGETS
 
 _BACKFILL_MINUTES = next(t for t in TARGETS if t.figure == "backfill.minutes")
@@ -152,6 +152,9 @@ _KIND_LABELS = {
     "activation": "activation states",
     "active_users": "active-user decomposition",
     "transitions": "status transitions",
+    "retention": "cohort retention",
+    "stickiness": "stickiness",
+    "engagement": "rolling engagement (DAU, WAU, MAU and their states)",
     "base": "base (cleaning the raw log)",
     "fact": "facts",
     "first_activation_events": "mart",
@@ -161,11 +164,13 @@ _CHECKS = "asset checks"
 
 
 def asset_kinds(config: ActivationConfig) -> dict[str, str]:
-    """The kind of step that writes each partitioned table's asset, from the catalogue."""
+    """The kind of step that writes each partitioned table's asset, from the catalogue (and
+    of the "on or after" retention, rebuilt whole by each daily run)."""
     return {
-        entry.table.asset_key.to_user_string():
-            (_DAILY_KIND_LABELS if entry.grain == "daily" else {}).get(entry.kind, _KIND_LABELS[entry.kind])
-        for entry in partitioned_tables(config)
+        **{entry.table.asset_key.to_user_string():
+           (_DAILY_KIND_LABELS if entry.grain == "daily" else {}).get(entry.kind, _KIND_LABELS[entry.kind])
+           for entry in partitioned_tables(config)},
+        **{table.asset_key.to_user_string(): "on-or-after retention" for table in unbounded_retention_tables(config)},
     }
 
 
