@@ -299,3 +299,11 @@ def test_materializations_carry_counts_and_a_preview(tmp_path):
     assert (latest["active_users"].value, latest["new_users"].value, latest["retained_users"].value) == (2, 1, 1)
     assert latest["retention_rate"].value == 1.0
     assert "| 2025-01-02 |" in latest["preview"].value
+    engagement = {m.partition: m.metadata for r in results
+                  for m in r.asset_materializations_for_node("activation__visit_engagement_daily")}
+    assert [engagement["2025-01-02"][k].value for k in ("dau", "wau", "mau", "current_users")] == [2, 2, 2, 1]
+    (unbounded,) = [m.metadata for r in results
+                    for m in r.asset_materializations_for_node("activation__visit_retention_unbounded")
+                    if m.asset_key.to_user_string() == "activation/visit_retention_unbounded_daily"]
+    # a's cohort (01-01) at ages 0 and 1, b's (01-02) at age 0.
+    assert (unbounded["dagster/row_count"].value, unbounded["as_of_snapshot"].value) == (3, "2025-01-02")
