@@ -13,6 +13,7 @@ import dagster as dg
 from activation_assets.config import ActivationConfig, ConfigError, config_path_from_env, load_config
 from activation_assets.definitions import build_definitions
 from activation_assets.demo import DASHBOARD_FILE, prepare_demo
+from activation_assets.engines import WarehouseBusy
 from activation_assets.generate import PROFILES, GenerateParams, generate_events
 from activation_assets.instance import persistent_instance
 from activation_assets.raw_source import RawSourceError
@@ -24,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (ConfigError, RawSourceError, ValueError) as exc:
+    except (ConfigError, RawSourceError, ValueError, WarehouseBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -157,7 +158,7 @@ def _run_range(config: ActivationConfig, start: dt.date, end: dt.date, select: s
     if not runs:
         print("nothing to run: no selected partition ends within the range")
         return 0
-    results = execute_runs(defs, runs, persistent_instance(config))
+    results = execute_runs(defs, runs, persistent_instance(config), lock_wait_seconds=config.lock_wait_seconds)
     return 0 if all(r.success for r in results) else 1
 
 

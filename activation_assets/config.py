@@ -160,6 +160,8 @@ class ActivationConfig:
     engine: str = "duckdb"
     spark: SparkSettings = SparkSettings()
     engagement: EngagementWindows = EngagementWindows()
+    # Seconds a command's runs wait for another process to let go of the DuckDB file.
+    lock_wait_seconds: int = 0
 
     @property
     def data_dir(self) -> Path:
@@ -230,7 +232,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     warehouse = reader.mapping(top.get("warehouse") or {} if engine == "spark" else
                                reader.required(top, "warehouse", ""), "warehouse")
     reader.no_unknown_keys(warehouse, "warehouse",
-                           {"path", "memory_limit", "threads", "temp_directory", "checkpoint_threshold"})
+                           {"path", "memory_limit", "threads", "temp_directory", "checkpoint_threshold",
+                            "lock_wait_seconds"})
     warehouse_path = _resolve(
         reader.string(reader.required(warehouse, "path", "warehouse"), "warehouse.path"), base_dir
     ) if engine == "duckdb" or warehouse.get("path") is not None else ""
@@ -273,6 +276,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
     day_volume = _parse_day_volume(reader, checks.get("day_volume", {}) or {}, "checks.day_volume")
 
     engagement = _parse_engagement(reader, top.get("engagement", {}) or {}, "engagement")
+    lock_wait_seconds = reader.non_negative_int(warehouse.get("lock_wait_seconds", 0), "warehouse.lock_wait_seconds")
 
     return ActivationConfig(
         source_path=source_path,
@@ -291,6 +295,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         engine=engine,
         spark=spark,
         engagement=engagement,
+        lock_wait_seconds=lock_wait_seconds,
     )
 
 
@@ -461,6 +466,11 @@ class _Reader:
     def positive_int(self, value: Any, key: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.fail(key, value, "a whole number ≥ 1")
+        return value
+
+    def non_negative_int(self, value: Any, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(key, value, "a whole number ≥ 0")
         return value
 
     def fraction(self, value: Any, key: str) -> float:

@@ -86,11 +86,15 @@ def execute_runs(
     runs: list[PlannedRun],
     instance: dg.DagsterInstance,
     progress: Callable[[str], None] = print,
+    lock_wait_seconds: float = 0,
 ) -> list[dg.ExecuteInProcessResult]:
     """Execute planned runs in order; stops at the first failed run. Their steps share
-    one open warehouse, closed at the end: DuckDB then writes its log into the database
-    file (a checkpoint), which on a large warehouse takes seconds, so it is reported."""
+    one open warehouse, taken before the first run (waiting up to `lock_wait_seconds` for
+    another process to let go of it, else WarehouseBusy) and closed at the end: DuckDB
+    then writes its log into the database file (a checkpoint), which on a large warehouse
+    takes seconds, so it is reported."""
     with shared_database_in_process() as databases:
+        defs.resources["engine"].claim(lock_wait_seconds, progress)
         results = _execute_in_order(defs, runs, instance, progress)
         closing = time.monotonic()
     if databases.connections:

@@ -1,6 +1,8 @@
 """The activation-assets command line, end to end on a small generated log."""
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -132,3 +134,51 @@ def test_a_demo_whose_window_moved_starts_over_and_one_that_did_not_is_kept(tmp_
     assert moved.start_date == dt.date(2026, 2, 1)
     assert not (folder / "raw").exists() and not (folder / "warehouse.duckdb").exists()
     assert said == [f"the demo window moved to start 2026-02-01: removing the previous demo's data in {folder}"]
+
+
+def hold_the_warehouse(path: str, seconds: float) -> subprocess.Popen:
+    """A reader (as a BI tool would be) holding the DuckDB file open for `seconds`."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+                               "print('open', flush=True); time.sleep(float(sys.argv[2]))", path, str(seconds)],
+        stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().strip() == "open"
+    return reader
+
+
+def test_a_held_warehouse_stops_a_run_before_it_starts_saying_who_holds_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    config = write_config(tmp_path)
+    cfg = ["--config", str(tmp_path / "activation.yaml")]
+    main([*cfg, "generate", "--users", "30", "--days", "2"])
+    assert main([*cfg, "materialize", "--start", "2025-01-01", "--end", "2025-01-01"]) == 0
+    reader = hold_the_warehouse(config.warehouse_path, 60)
+    try:
+        capsys.readouterr()
+        for command in (["materialize", "--start", "2025-01-02", "--end", "2025-01-02"],
+                        ["reprocess", "--since", "2025-01-01"]):
+            assert main([*cfg, *command]) == 2
+            (line,) = capsys.readouterr().err.splitlines()
+            assert f"the warehouse {config.warehouse_path} is held by another process (PID {reader.pid}," in line
+            assert "nothing was started" in line
+    finally:
+        reader.kill()
+        reader.wait()
+    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        assert len(instance.get_runs()) == 1  # the first materialize's; the refused ones created none
+
+
+def test_a_run_told_to_wait_for_the_warehouse_starts_once_it_is_let_go(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    config = write_config(tmp_path, warehouse={"path": "warehouse.duckdb", "lock_wait_seconds": 60})
+    cfg = ["--config", str(tmp_path / "activation.yaml")]
+    main([*cfg, "generate", "--users", "30", "--days", "2"])
+    assert main([*cfg, "materialize", "--start", "2025-01-01", "--end", "2025-01-01"]) == 0
+    reader = hold_the_warehouse(config.warehouse_path, 3)
+    capsys.readouterr()
+    assert main([*cfg, "materialize", "--start", "2025-01-02", "--end", "2025-01-02"]) == 0
+    reader.wait()
+    out = capsys.readouterr().out
+    assert f"is held by PID {reader.pid}," in out and "waiting" in out
+    assert read_rows(config, "meta.partition_loads", ["partition_start"],
+                     "1 desc")[0] == ("2025-01-02",)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -147,6 +147,15 @@ class EngineResource(dg.ConfigurableResource):
 
     def open(self) -> AbstractContextManager[Warehouse]:
         raise NotImplementedError
+
+    def claim(self, wait_seconds: float, progress: Callable[[str], None]) -> None:
+        """Before a command's runs: take the warehouse for them, waiting up to `wait_seconds`
+        while another process holds it, or raise WarehouseBusy saying who holds it. An
+        engine without a single-writer lock has nothing to take."""
+
+
+class WarehouseBusy(RuntimeError):
+    """The warehouse is held by another process: raised before any run is created."""
 
 
 def engine_resource(config: ActivationConfig, *, read_only: bool = False) -> EngineResource:

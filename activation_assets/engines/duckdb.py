@@ -8,7 +8,9 @@ partition (a day with no purchases) is told apart from a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+import re
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +19,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from activation_assets import raw_source
-from activation_assets.engines import EngineResource, Warehouse
+from activation_assets.engines import EngineResource, Warehouse, WarehouseBusy
 from activation_assets.query_profile import ProfiledConnection, Totals
 from activation_assets.sql import Macro
 from activation_assets.tables import Table
@@ -46,7 +48,14 @@ class DuckDBEngine(EngineResource):
     @contextmanager
     def open(self) -> Iterator[DuckDBWarehouse]:
         if self.read_only:
-            with duckdb.connect(self.database, read_only=True) as conn:
+            try:
+                opened = duckdb.connect(self.database, read_only=True)
+            except duckdb.IOException as exc:
+                holder = _lock_holder(str(exc))
+                if holder is None:
+                    raise
+                raise _busy(self.database, holder) from None
+            with opened as conn:
                 conn.execute("set TimeZone = 'UTC'")
                 yield DuckDBWarehouse(ProfiledConnection(conn))
             return
@@ -54,6 +63,49 @@ class DuckDBEngine(EngineResource):
         with _connection(resource) as conn:
             prepare_connection(conn)
             yield DuckDBWarehouse(ProfiledConnection(conn))
+
+
+    def claim(self, wait_seconds: float, progress: Callable[[str], None]) -> None:
+        """Open the file for the runs of this process (`shared_database_in_process`), so
+        that DuckDB's single-writer lock is taken before any run is created and held
+        until they end. Opened directly, not through DuckDBResource, whose connect retries
+        a held file silently for about a hundred seconds."""
+        if _open_databases is None or self.read_only:
+            return
+        resource = DuckDBResource(database=self.database, connection_config=self.connection_config)
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                conn = duckdb.connect(self.database, config={"custom_user_agent": "dagster",
+                                                             **self.connection_config})
+                _open_databases.adopt(resource, conn)
+                return
+            except duckdb.IOException as exc:
+                holder = _lock_holder(str(exc))
+                if holder is None:
+                    raise
+                if time.monotonic() >= deadline:
+                    raise _busy(self.database, holder) from None
+                progress(f"the warehouse {self.database} is held by {holder}; waiting "
+                         f"{deadline - time.monotonic():.0f} s more for it")
+                time.sleep(min(_LOCK_POLL_SECONDS, max(deadline - time.monotonic(), 0)))
+
+
+_LOCK_POLL_SECONDS = 5
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def _busy(database: str, holder: str) -> WarehouseBusy:
+    return WarehouseBusy(
+        f"the warehouse {database} is held by another process ({holder}): a run, the UI's runs or a client "
+        "such as a BI tool or notebook. Wait for its run to end or close that client, then run again; nothing "
+        "was started.")
+
+
+def _lock_holder(message: str) -> str | None:
+    """`PID n, program` from DuckDB's lock-conflict message, or None for another error."""
+    found = _LOCK_HOLDER.search(message)
+    return f"PID {found['pid']}, {found['program']}" if found else None
 
 
 def prepare_connection(conn: duckdb.DuckDBPyConnection) -> None:
@@ -163,10 +215,19 @@ class _OpenDatabases:
     connections: dict[str, duckdb.DuckDBPyConnection] = field(default_factory=dict)
 
     def cursor(self, resource: DuckDBResource) -> duckdb.DuckDBPyConnection:
-        key = repr((resource.database, sorted(resource.connection_config.items())))
+        key = self._key(resource)
         if key not in self.connections:
             self.connections[key] = self.stack.enter_context(resource.get_connection())
         return self.connections[key].cursor()
+
+    def adopt(self, resource: DuckDBResource, conn: duckdb.DuckDBPyConnection) -> None:
+        """Hold a connection opened elsewhere as the resource's database."""
+        self.stack.callback(conn.close)
+        self.connections[self._key(resource)] = conn
+
+    @staticmethod
+    def _key(resource: DuckDBResource) -> str:
+        return repr((resource.database, sorted(resource.connection_config.items())))
 
 
 _open_databases: _OpenDatabases | None = None
