@@ -201,7 +201,8 @@ def grain_rules(table: Table, *, uniqueness_proven: bool = False) -> list[CheckR
             f"One row per ({', '.join(table.unique_key)}).",
             load_sql("checks/unique_key", table=table.qualified_name, in_scope=in_scope,
                      key_columns=", ".join(table.unique_key),
-                     key_not_null=" and ".join(f"{c} is not null" for c in table.unique_key)),
+                     key_not_null=" and ".join([f"{c} is not null" for c in table.unique_key
+                                                if c not in table.null_is_a_key_value] or ["true"])),
         ))
     if table.not_null:
         rules.append(CheckRule(

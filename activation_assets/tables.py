@@ -45,6 +45,9 @@ class Table:
     unique_key: tuple[str, ...] = ()
     not_null: tuple[str, ...] = ()
     primary_key: tuple[str, ...] = ()
+    # Key columns whose null is a value ("no previous status"), so rows sharing it are
+    # duplicates; a null in the other key columns is an unknown (an event without id).
+    null_is_a_key_value: tuple[str, ...] = ()
 
     @property
     def qualified_name(self) -> str:
@@ -78,9 +81,10 @@ def _storage(column: Column) -> str:
 
 
 def _table(schema: str, name: str, description: str, partition_column: str, columns, *,
-           unique_key: tuple[str, ...] = (), not_null: tuple[str, ...] = ()) -> Table:
+           unique_key: tuple[str, ...] = (), not_null: tuple[str, ...] = (),
+           null_is_a_key_value: tuple[str, ...] = ()) -> Table:
     return Table(schema, name, description, partition_column, tuple(Column(*c) for c in columns),
-                 unique_key=unique_key, not_null=not_null)
+                 unique_key=unique_key, not_null=not_null, null_is_a_key_value=null_is_a_key_value)
 
 
 def base_events() -> Table:
@@ -198,7 +202,7 @@ def transitions_table(fact: str, grain: str) -> Table:
         ("users", "bigint", "Users with this previous status and status."),
         ("share_of_previous", "double", "users / the users whose previous status it was (null for new users)."),
     ), unique_key=("period_start", "previous_status", "status"),
-       not_null=("period_start", "status", "users"))
+       not_null=("period_start", "status", "users"), null_is_a_key_value=("previous_status",))
 
 
 def retention_table(fact: str, grain: str) -> Table:

@@ -59,6 +59,8 @@ CORRUPTIONS = [
     ("activation.purchase_active_users_weekly", "counts_match_status", "update activation.purchase_active_users_weekly set new_users = new_users + 1"),
     ("activation.purchase_active_users_weekly", "unique_period_start", "insert into activation.purchase_active_users_weekly select * from activation.purchase_active_users_weekly limit 1"),
     ("activation.visit_transitions_weekly", "unique_period_start_previous_status_status", "insert into activation.visit_transitions_weekly select * from activation.visit_transitions_weekly where previous_status is not null limit 1"),
+    # Users in their first period have no previous status: a repeated row of theirs is a duplicate too.
+    ("activation.visit_transitions_weekly", "unique_period_start_previous_status_status", "insert into activation.visit_transitions_weekly select * from activation.visit_transitions_weekly where previous_status is null limit 1"),
     ("activation.visit_transitions_weekly", "not_null_keys", "update activation.visit_transitions_weekly set users = null where status = 'new'"),
     ("activation.visit_transitions_weekly", "transitions_sum_to_status_counts", "update activation.visit_transitions_weekly set users = users + 1 where status = 'new'"),
     ("activation.visit_transitions_weekly", "transitions_sum_to_previous_status_counts", "update activation.visit_transitions_weekly set users = users + 1 where previous_status = 'new'"),
