@@ -66,10 +66,13 @@ def _parser() -> argparse.ArgumentParser:
                            help="last day to recompute (default: the latest day loaded)")
     reprocess.set_defaults(handler=_reprocess)
 
-    query = commands.add_parser("query", help="run a SQL file (e.g. docs/queries/*.sql) read-only against the warehouse")
+    query = commands.add_parser("query", help="run a SQL file (e.g. docs/queries/*.sql) read-only on the serving copy")
     query.add_argument("sql_file", type=Path)
     query.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                        help="a DuckDB variable the query reads with getvariable('NAME')")
+    query.add_argument("--warehouse", action="store_true",
+                       help="read the warehouse itself (every partition; waits for no run, but a run cannot "
+                            "write while it reads)")
     query.set_defaults(handler=_query)
 
     demo = commands.add_parser(
@@ -171,7 +174,8 @@ def _query(args: argparse.Namespace) -> int:
         variables[name] = value
     from activation_assets.report import run_query_file  # pandas: only the commands that print tables load it
 
-    print(run_query_file(_config(args), args.sql_file, variables).to_string(index=False, na_rep="—"))
+    frame = run_query_file(_config(args), args.sql_file, variables, from_warehouse=args.warehouse)
+    print(frame.to_string(index=False, na_rep="—"))
     return 0
 
 

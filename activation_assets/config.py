@@ -162,6 +162,11 @@ class ActivationConfig:
     engagement: EngagementWindows = EngagementWindows()
     # Seconds a command's runs wait for another process to let go of the DuckDB file.
     lock_wait_seconds: int = 0
+    # The serving copy analysts query (engine duckdb): on, its file ("" = beside the
+    # warehouse), and whether it holds the latest partition of the per-user tables.
+    serving: bool = True
+    serving_path: str = ""
+    serve_latest_user_partitions: bool = True
 
     @property
     def data_dir(self) -> Path:
@@ -210,7 +215,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         top,
         "",
         {"timezone", "start_date", "week_start", "source", "warehouse", "facts",
-         "funnels", "inactivity_buckets", "checks", "backfill", "engine", "spark", "engagement"},
+         "funnels", "inactivity_buckets", "checks", "backfill", "engine", "spark", "engagement",
+         "serving"},
     )
     timezone = reader.timezone(top.get("timezone", "UTC"), "timezone")
     week_start = reader.choice(top.get("week_start", "monday"), "week_start", WEEKDAYS)
@@ -277,6 +283,9 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
 
     engagement = _parse_engagement(reader, top.get("engagement", {}) or {}, "engagement")
     lock_wait_seconds = reader.non_negative_int(warehouse.get("lock_wait_seconds", 0), "warehouse.lock_wait_seconds")
+    serving = reader.mapping(top.get("serving", {}) or {}, "serving")
+    reader.no_unknown_keys(serving, "serving", {"enabled", "path", "latest_user_partitions"})
+    serving_path = _resolve(reader.string(serving["path"], "serving.path"), base_dir) if serving.get("path") else ""
 
     return ActivationConfig(
         source_path=source_path,
@@ -296,6 +305,10 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         spark=spark,
         engagement=engagement,
         lock_wait_seconds=lock_wait_seconds,
+        serving=reader.boolean(serving.get("enabled", True), "serving.enabled") and engine == "duckdb",
+        serving_path=serving_path,
+        serve_latest_user_partitions=reader.boolean(serving.get("latest_user_partitions", True),
+                                                    "serving.latest_user_partitions"),
     )
 
 
@@ -466,6 +479,11 @@ class _Reader:
     def positive_int(self, value: Any, key: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.fail(key, value, "a whole number ≥ 1")
+        return value
+
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(key, value, "true or false")
         return value
 
     def non_negative_int(self, value: Any, key: str) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dagster as dg
 
 from activation_assets.assets.raw import RAW_EVENTS_KEY
+from activation_assets.assets.serving import SERVING_KEY
 from activation_assets.config import GRAINS, ActivationConfig
 from activation_assets.tables import dim_users_table, funnel_table, partitioned_tables, unbounded_retention_tables
 
@@ -59,17 +60,23 @@ def build_mart_job(config: ActivationConfig) -> dg.UnresolvedAssetJobDefinition 
     keys = unpartitioned_keys(config)
     if not keys:
         return None
-    return dg.define_asset_job(MART_JOB, selection=dg.AssetSelection.assets(*keys),
+    return dg.define_asset_job(MART_JOB, selection=dg.AssetSelection.assets(*keys, *serving_keys(config)),
                                description="Rebuild the unpartitioned reports: \"on or after\" retention and funnels.")
 
 
+def serving_keys(config: ActivationConfig) -> list[dg.AssetKey]:
+    """The serving copy, refreshed at the end of every job's run (none on Spark)."""
+    return [SERVING_KEY] if config.serving else []
+
+
 def job_keys(config: ActivationConfig, grain: str) -> list[dg.AssetKey]:
-    """What the grain's job selects: its assets, and for the daily job the raw log's
-    observation before them and the unpartitioned reports after them."""
+    """What the grain's job selects: its assets, for the daily job the raw log's
+    observation before them and the unpartitioned reports after them, then the serving
+    copy."""
     keys = asset_keys_by_grain(config)[grain]
-    if grain != "daily":
-        return keys
-    return [RAW_EVENTS_KEY, *keys, *unpartitioned_keys(config)]
+    if grain == "daily":
+        keys = [RAW_EVENTS_KEY, *keys, *unpartitioned_keys(config)]
+    return [*keys, *serving_keys(config)]
 
 
 def build_jobs(config: ActivationConfig) -> list[dg.UnresolvedAssetJobDefinition]:

@@ -11,6 +11,8 @@ import pandas as pd
 
 from activation_assets.config import ActivationConfig
 from activation_assets.engines import QueryResult, Warehouse, engine_resource
+from activation_assets.engines.duckdb import DuckDBEngine
+from activation_assets.serving import serving_path
 from activation_assets.sql import load_sql
 from activation_assets.tables import active_users_table, engagement_daily_table, funnel_table, retention_table
 
@@ -55,12 +57,21 @@ def latest_engagement(conn: Warehouse, table_name: str, days: int) -> tuple[pd.D
     return states, _as_numbers(frame[["date", *ENGAGEMENT_RATES]], ENGAGEMENT_RATES).round(3)
 
 
-def run_query_file(config: ActivationConfig, path: Path, variables: dict[str, str]) -> pd.DataFrame:
-    """An analyst's SQL file (DuckDB's dialect), run read-only; it reads `variables` with
-    getvariable('NAME')."""
+def run_query_file(config: ActivationConfig, path: Path, variables: dict[str, str], *,
+                   from_warehouse: bool = False) -> pd.DataFrame:
+    """An analyst's SQL file (DuckDB's dialect), run read-only on the serving copy (or,
+    with `from_warehouse` or without a serving copy, the warehouse); it reads
+    `variables` with getvariable('NAME')."""
     if not path.is_file():
         raise ValueError(f"{path}: no such SQL file")
-    with engine_resource(config, read_only=True).open() as conn:
+    resource = engine_resource(config, read_only=True)
+    if config.serving and not from_warehouse:
+        copy = serving_path(config)
+        if not copy.is_file():
+            raise ValueError(f"no serving copy at {copy} yet: materialize first, or query the warehouse with "
+                             "--warehouse")
+        resource = DuckDBEngine(database=str(copy), read_only=True)
+    with resource.open() as conn:
         return as_frame(conn.query_with_variables(path.read_text(), variables))
 
 

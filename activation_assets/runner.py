@@ -22,7 +22,7 @@ from activation_assets.config import ActivationConfig
 from activation_assets.engines import engine_resource
 from activation_assets.engines.duckdb import shared_database_in_process
 from activation_assets.grains import Grain
-from activation_assets.jobs import MART_JOB, asset_keys_by_grain, job_name, unpartitioned_keys
+from activation_assets.jobs import MART_JOB, asset_keys_by_grain, job_name, serving_keys, unpartitioned_keys
 from activation_assets.tables import base_events
 
 _RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -50,6 +50,7 @@ def plan_runs(
 
     The daily run also observes the raw log when it loads base.events, and rebuilds the
     selected unpartitioned reports; without a daily run they are rebuilt by a run of their own.
+    The last run refreshes the serving copy.
     """
     runs = []
     reports = tuple(k for k in unpartitioned_keys(config) if selected is None or k in selected)
@@ -69,6 +70,10 @@ def plan_runs(
         runs.append(PlannedRun(job_name(grain_name), chosen, partition_keys))
     if reports:
         runs.append(PlannedRun(MART_JOB, reports, ()))
+    served = tuple(k for k in serving_keys(config) if selected is None or k in selected)
+    if runs and served:
+        last = runs[-1]
+        runs[-1] = PlannedRun(last.job, last.asset_keys + served, last.partition_keys)
     return runs
 
 

@@ -84,6 +84,9 @@ def test_duckdb_settings_reach_every_connection_of_the_graph(tmp_path):
         ({"engagement": {"week_days": 0}}, "engagement.week_days = 0"),
         ({"engagement": {"week_days": 7, "month_days": 7}}, "engagement.month_days = 7"),
         ({"engagement": {"days": 7}}, "unknown key 'engagement.days'"),
+        ({"serving": {"enabled": "yes"}}, "serving.enabled = 'yes'"),
+        ({"serving": {"tables": []}}, "unknown key 'serving.tables'"),
+        ({"warehouse": {"path": "w.duckdb", "lock_wait_seconds": -1}}, "warehouse.lock_wait_seconds = -1"),
     ],
 )
 def test_a_bad_value_is_an_error_naming_the_key_and_value(tmp_path, override, named):

@@ -37,7 +37,7 @@ def test_shipped_definitions_load_with_exactly_the_specified_assets(monkeypatch)
     monkeypatch.setenv("ACTIVATION_CONFIG", str(ROOT / "activation.yaml"))
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
-    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected", "mart/dim_users",
+    assert keys_of(loaded) == {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "serving/copy",
         "mart/fact_first_activation_events", "mart/funnel_first_activation",
         "mart/funnel_first_activation_by_segment"} | expected_fact_keys("visit") | expected_fact_keys("purchase")
     assert {job.name for job in loaded.jobs} == {
@@ -52,8 +52,8 @@ def test_adding_a_fact_to_the_yaml_adds_its_assets(tmp_path):
         {"name": "post", "events": ["post_created"], "grains": ["weekly"]},
     ])
     assert keys_of(build_definitions(config)) == (
-        {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "mart/fact_first_activation_events"}
-        | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
+        {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "mart/fact_first_activation_events",
+         "serving/copy"} | expected_fact_keys("visit") | expected_fact_keys("post", ["weekly"])
     )
 
 
@@ -63,7 +63,7 @@ def test_a_fact_without_reports_has_only_its_decomposition(tmp_path):
                                             "grains": ["daily", "monthly"]}])
     assert keys_of(build_definitions(config)) == (
         {"raw/events", "base/events", "base/events_rejected", "mart/dim_users", "mart/fact_first_activation_events",
-         "activation/post_stickiness_monthly"}
+         "activation/post_stickiness_monthly", "serving/copy"}
         | expected_fact_keys("visit", reports=False) | expected_fact_keys("post", ["daily", "monthly"], reports=False)
     )
 
