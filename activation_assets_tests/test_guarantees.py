@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -154,6 +155,39 @@ def test_a_spark_run_killed_while_writing_leaves_true_load_records_and_a_rerun_e
     killed.wait()
 
     after = inspect_in_a_process(on_spark, tmp_path / "after.json", start, end)
+    assert after["disagreements"] == []
+    run_range(clean, start, end)
+    assert after["dump"] == dump_as_text(clean)
+
+
+@pytest.mark.parametrize("kill_after", ["rows in activation.visit_first_last", "daily_assets: run"],
+                         ids=["in the middle of a write", "at closing"])
+def test_a_duckdb_range_run_killed_leaves_true_load_records_and_a_rerun_equals_a_clean_run(tmp_path, kill_after):
+    """SIGKILL on `materialize` while it writes a table's first chunk of the range, or once
+    its last run has ended, as it closes the warehouse: the next process opens the
+    warehouse, finds every recorded partition holding its recorded rows, and its run of
+    the same range leaves every table equal to a clean run's."""
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 1, 6)
+    raw = tmp_path / "raw"
+    write_raw_log(raw, random_raw_rows(12, start=start, days=6, users=25), span=(start, end))
+    common = {"source": {"path": str(raw)}, "facts": [{"name": "visit", "events": "all", "grains": ["daily"]}],
+              "backfill": {"chunk_days": 2}}
+    killed_config = write_config(tmp_path / "killed", **common)
+    clean = write_config(tmp_path / "clean", **common)
+
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "activation_assets.cli", "--config", killed_config.config_path,
+         "materialize", "--start", str(start), "--end", str(end)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1", "DAGSTER_HOME": str(tmp_path / "home")})
+    for line in killed.stdout:
+        if kill_after in line:
+            break
+    assert killed.poll() is None, "the run ended before it could be killed"
+    killed.kill()
+    killed.wait()
+
+    after = inspect_in_a_process(Path(killed_config.config_path), tmp_path / "after.json", start, end)
     assert after["disagreements"] == []
     run_range(clean, start, end)
     assert after["dump"] == dump_as_text(clean)
