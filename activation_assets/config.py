@@ -160,8 +160,10 @@ class ActivationConfig:
     engine: str = "duckdb"
     spark: SparkSettings = SparkSettings()
     engagement: EngagementWindows = EngagementWindows()
-    # Seconds a command's runs wait for another process to let go of the DuckDB file.
+    # Seconds a run waits for another process to let go of the DuckDB file (a scheduled run:
+    # schedule_lock_wait_seconds).
     lock_wait_seconds: int = 0
+    schedule_lock_wait_seconds: int = 900
     # The serving copy analysts query (engine duckdb): on, its file ("" = beside the
     # warehouse), and whether it holds the latest partition of the per-user tables.
     serving: bool = True
@@ -239,7 +241,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
                                reader.required(top, "warehouse", ""), "warehouse")
     reader.no_unknown_keys(warehouse, "warehouse",
                            {"path", "memory_limit", "threads", "temp_directory", "checkpoint_threshold",
-                            "lock_wait_seconds"})
+                            "lock_wait_seconds", "schedule_lock_wait_seconds"})
     warehouse_path = _resolve(
         reader.string(reader.required(warehouse, "path", "warehouse"), "warehouse.path"), base_dir
     ) if engine == "duckdb" or warehouse.get("path") is not None else ""
@@ -283,6 +285,8 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
 
     engagement = _parse_engagement(reader, top.get("engagement", {}) or {}, "engagement")
     lock_wait_seconds = reader.non_negative_int(warehouse.get("lock_wait_seconds", 0), "warehouse.lock_wait_seconds")
+    schedule_lock_wait_seconds = reader.non_negative_int(
+        warehouse.get("schedule_lock_wait_seconds", 900), "warehouse.schedule_lock_wait_seconds")
     serving = reader.mapping(top.get("serving", {}) or {}, "serving")
     reader.no_unknown_keys(serving, "serving", {"enabled", "path", "latest_user_partitions"})
     serving_path = _resolve(reader.string(serving["path"], "serving.path"), base_dir) if serving.get("path") else ""
@@ -305,6 +309,7 @@ def parse_config(raw: Any, *, source: str, base_dir: Path) -> ActivationConfig:
         spark=spark,
         engagement=engagement,
         lock_wait_seconds=lock_wait_seconds,
+        schedule_lock_wait_seconds=schedule_lock_wait_seconds,
         serving=reader.boolean(serving.get("enabled", True), "serving.enabled") and engine == "duckdb",
         serving_path=serving_path,
         serve_latest_user_partitions=reader.boolean(serving.get("latest_user_partitions", True),

@@ -10,6 +10,7 @@ import duckdb
 
 from activation_assets.cli import main
 from activation_assets.config import load_config
+from activation_assets.definitions import build_definitions
 from activation_assets.demo import prepare_demo
 
 from .helpers import read_rows, write_config
@@ -182,3 +183,35 @@ def test_a_run_told_to_wait_for_the_warehouse_starts_once_it_is_let_go(tmp_path,
     assert f"is held by PID {reader.pid}," in out and "waiting" in out
     assert read_rows(config, "meta.partition_loads", ["partition_start"],
                      "1 desc")[0] == ("2025-01-02",)
+
+
+def test_a_run_of_the_ui_on_a_held_warehouse_fails_before_its_steps_and_a_scheduled_one_waits(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    config = write_config(tmp_path, warehouse={"path": "warehouse.duckdb", "schedule_lock_wait_seconds": 60})
+    cfg = ["--config", str(tmp_path / "activation.yaml")]
+    main([*cfg, "generate", "--users", "30", "--days", "3"])
+    assert main([*cfg, "materialize", "--start", "2025-01-01", "--end", "2025-01-01"]) == 0
+    job = build_definitions(config).resolve_job_def("daily_assets")
+
+    reader = hold_the_warehouse(config.warehouse_path, 60)
+    try:
+        result = job.execute_in_process(partition_key="2025-01-02", raise_on_error=False,
+                                        instance=dg.DagsterInstance.ephemeral())
+    finally:
+        reader.kill()
+        reader.wait()
+    assert not result.success
+    assert result.get_step_success_events() == [] and result.get_asset_materialization_events() == []
+    # What the run's page shows: the resources' failure, before any step, and why.
+    (init_failure,) = [e for e in result.all_events if e.event_type_value == "RESOURCE_INIT_FAILURE"]
+    assert (f"the warehouse {config.warehouse_path} is held by another process (PID {reader.pid},"
+            in init_failure.event_specific_data.error.to_string())
+
+    reader = hold_the_warehouse(config.warehouse_path, 3)
+    instance = dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(partition_key="2025-01-02", raise_on_error=False, instance=instance,
+                                    tags={"dagster/schedule_name": "daily_assets_schedule"})
+    reader.wait()
+    assert result.success
+    assert any(f"is held by PID {reader.pid}," in entry.user_message and "waiting" in entry.user_message
+               for entry in instance.all_logs(result.run_id))  # the run's log in the UI

@@ -168,7 +168,8 @@ def engine_resource(config: ActivationConfig, *, read_only: bool = False) -> Eng
     from activation_assets.engines.duckdb import DuckDBEngine
 
     return DuckDBEngine(database=config.warehouse_path, connection_config=dict(config.duckdb_settings),
-                        read_only=read_only)
+                        read_only=read_only, lock_wait_seconds=config.lock_wait_seconds,
+                        schedule_lock_wait_seconds=config.schedule_lock_wait_seconds)
 
 
 def step_pool(engine: str) -> str | None:

@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
@@ -44,6 +45,10 @@ class DuckDBEngine(EngineResource):
     # For reading only (the report, analysts' queries): the file is opened beside other
     # readers, and nothing is created in it.
     read_only: bool = False
+    # How long a run waits for another process to let go of the file: a scheduled run,
+    # and any other.
+    lock_wait_seconds: int = 0
+    schedule_lock_wait_seconds: int = 0
 
     @contextmanager
     def open(self) -> Iterator[DuckDBWarehouse]:
@@ -68,18 +73,33 @@ class DuckDBEngine(EngineResource):
     def claim(self, wait_seconds: float, progress: Callable[[str], None]) -> None:
         """Open the file for the runs of this process (`shared_database_in_process`), so
         that DuckDB's single-writer lock is taken before any run is created and held
-        until they end. Opened directly, not through DuckDBResource, whose connect retries
-        a held file silently for about a hundred seconds."""
+        until they end."""
         if _open_databases is None or self.read_only:
             return
         resource = DuckDBResource(database=self.database, connection_config=self.connection_config)
+        _open_databases.adopt(resource, self._connect_when_free(wait_seconds, progress))
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Before a run's first step (a run of the UI or of a schedule; a command's runs
+        have claimed the file already): make sure the file is free, waiting as configured
+        (a scheduled run `schedule_lock_wait_seconds`, others `lock_wait_seconds`), else
+        fail the run saying who holds it."""
+        if _open_databases is not None or self.read_only:
+            return
+        run = context.dagster_run
+        scheduled = run is not None and "dagster/schedule_name" in run.tags
+        wait = self.schedule_lock_wait_seconds if scheduled else self.lock_wait_seconds
+        self._connect_when_free(wait, context.log.info if context.log else print).close()
+
+    def _connect_when_free(self, wait_seconds: float, progress: Callable[[str], None]) -> duckdb.DuckDBPyConnection:
+        """A writing connection, waiting up to `wait_seconds` while another process holds
+        the file (with a progress line every few seconds), else WarehouseBusy. Opened
+        directly, not through DuckDBResource, whose connect retries a held file silently
+        for about a hundred seconds."""
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
-                conn = duckdb.connect(self.database, config={"custom_user_agent": "dagster",
-                                                             **self.connection_config})
-                _open_databases.adopt(resource, conn)
-                return
+                return duckdb.connect(self.database, config={"custom_user_agent": "dagster", **self.connection_config})
             except duckdb.IOException as exc:
                 holder = _lock_holder(str(exc))
                 if holder is None:
