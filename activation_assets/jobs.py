@@ -56,12 +56,13 @@ def build_observation_job() -> dg.UnresolvedAssetJobDefinition:
 
 
 def build_mart_job(config: ActivationConfig) -> dg.UnresolvedAssetJobDefinition | None:
-    """Rebuilds the reports that are not partitioned; None without any."""
-    keys = unpartitioned_keys(config)
+    """Rebuilds the reports that are not partitioned and the serving copy; None without any."""
+    keys = [*unpartitioned_keys(config), *serving_keys(config)]
     if not keys:
         return None
-    return dg.define_asset_job(MART_JOB, selection=dg.AssetSelection.assets(*keys, *serving_keys(config)),
-                               description="Rebuild the unpartitioned reports: \"on or after\" retention and funnels.")
+    return dg.define_asset_job(MART_JOB, selection=dg.AssetSelection.assets(*keys),
+                               description="Rebuild the unpartitioned reports (\"on or after\" retention, funnels) and "
+                                           "the serving copy.")
 
 
 def serving_keys(config: ActivationConfig) -> list[dg.AssetKey]:

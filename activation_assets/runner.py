@@ -74,6 +74,8 @@ def plan_runs(
     if runs and served:
         last = runs[-1]
         runs[-1] = PlannedRun(last.job, last.asset_keys + served, last.partition_keys)
+    elif served and selected is not None:
+        runs.append(PlannedRun(MART_JOB, served, ()))
     return runs
 
 

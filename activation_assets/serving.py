@@ -14,12 +14,14 @@ activation tables only for their latest loaded partition, which is what a dashbo
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from activation_assets.config import ActivationConfig
 from activation_assets.engines import Warehouse
+from activation_assets.sql import load_sql
 from activation_assets.tables import (
     Table,
     dim_users_table,
@@ -68,34 +70,115 @@ def served_tables(config: ActivationConfig) -> list[ServedTable]:
 class Published:
     path: Path
     tables: int
-    rows: int
+    tables_copied: int
+    rows_copied: int
     seconds: float
 
 
+_PUBLISHED = "meta.serving_tables"
+# The partitions of the tables copied whole, each with the load it holds.
+_PUBLISHED_PARTITIONS = "meta.serving_loads"
+_BOOKKEEPING = {_PUBLISHED, _PUBLISHED_PARTITIONS}
+
+
 def publish(conn: Warehouse, path: Path, served: list[ServedTable]) -> Published:
-    """Write the served tables that exist into a new file and rename it over `path`."""
+    """Bring a copy of the serving file up to date and rename it over `path`.
+
+    The new file starts as a file copy of the current one, so only what changed since the
+    last publication is written: the partitions whose load record changed, of a table
+    copied whole; a table copied for its latest partition, or not partitioned, when its
+    load records changed; a report rebuilt whole (no load records), every time. A daily
+    run's publication costs about its day's rows, not the tables'.
+    """
     started = time.monotonic()
     staging = path.with_name(f".{path.name}.{os.getpid()}.new")
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    if path.is_file():
+        shutil.copyfile(path, staging)
     existing = conn.existing_tables()
     present = [s for s in served if s.table.qualified_name in existing]
-    rows = 0
+    versions = dict(conn.execute(load_sql("serving/load_versions")).fetchall())
+    copied = rows = 0
     conn.execute(f"attach '{staging}' as serving_copy")
     try:
-        for schema in sorted({s.table.schema for s in present}):
-            conn.execute(f"create schema serving_copy.{schema}")
+        for schema in sorted({s.table.schema for s in present} | {"meta"}):
+            conn.execute(f"create schema if not exists serving_copy.{schema}")
+        conn.execute(f"create table if not exists serving_copy.{_PUBLISHED} (table_name varchar primary key, "
+                     "load_version varchar, published_at timestamptz)")
+        conn.execute(f"create table if not exists serving_copy.{_PUBLISHED_PARTITIONS} (table_name varchar, "
+                     "partition_start date, loaded_at timestamptz)")
+        published = dict(conn.execute(f"select table_name, load_version from serving_copy.{_PUBLISHED}").fetchall())
+        _drop_unserved(conn, {s.table.qualified_name for s in present})
         for s in present:
-            name = s.table.qualified_name
-            where = ""
-            if s.latest_partition_only:
-                # A literal, so that DuckDB skips every row group of the other partitions.
-                loaded = conn.loaded_partitions(name)
-                where = f" where {s.table.partition_column} = date '{loaded[-1]}'" if loaded else " where false"
-            conn.execute(f"create table serving_copy.{name} as select * from {name}{where}")
-            rows += conn.execute(f"select count(*) from serving_copy.{name}").fetchone()[0]
+            written = _publish_table(conn, s, versions.get(s.table.qualified_name), published)
+            if written is not None:
+                rows += written
+                copied += 1
         conn.execute("checkpoint serving_copy")
     finally:
         conn.execute("detach serving_copy")
     os.replace(staging, path)
-    return Published(path, len(present), rows, time.monotonic() - started)
+    return Published(path, len(present), copied, rows, time.monotonic() - started)
+
+
+def _drop_unserved(conn: Warehouse, served_names: set[str]) -> None:
+    """Drop from the copy the tables no longer served (a report switched off)."""
+    for name in _tables_in(conn, "serving_copy") - served_names - _BOOKKEEPING:
+        conn.execute(f"drop table serving_copy.{name}")
+        for bookkeeping in _BOOKKEEPING:
+            conn.execute(f"delete from serving_copy.{bookkeeping} where table_name = $name", {"name": name})
+
+
+def _publish_table(conn: Warehouse, served: ServedTable, version: str | None,
+                   published: dict[str, str]) -> int | None:
+    """Bring one table of the copy up to date; the rows written, None when it was."""
+    name = served.table.qualified_name
+    if served.table.partition_column and not served.latest_partition_only:
+        written = _sync_partitions(conn, served.table)
+    elif version is None or published.get(name) != version:
+        conn.execute(f"create or replace table serving_copy.{name} as select * from {name}{_latest_only(conn, served)}")
+        written = conn.execute(f"select count(*) from serving_copy.{name}").fetchone()[0]
+    else:
+        return None
+    if written is not None:
+        conn.execute(f"insert or replace into serving_copy.{_PUBLISHED} values ($name, $version, now())",
+                     {"name": name, "version": version})
+    return written
+
+
+def _sync_partitions(conn: Warehouse, table: Table) -> int | None:
+    """Rewrite in the copy the partitions of `table` whose load record changed, and drop
+    those no longer loaded; the rows written, None when nothing changed."""
+    name, column = table.qualified_name, table.partition_column
+    conn.execute(f"create table if not exists serving_copy.{name} as select * from {name} limit 0")
+    conn.temp_table("serving_changed", load_sql("serving/changed_partitions"), {"name": name})
+    conn.temp_table("serving_gone", load_sql("serving/gone_partitions"), {"name": name})
+    stale = "(select partition_start from serving_changed union all select partition_start from serving_gone)"
+    if not conn.execute(f"select count(*) from {stale}").fetchone()[0]:
+        return None
+    conn.execute(f"delete from serving_copy.{name} where {column} in {stale}")
+    conn.execute(f"insert into serving_copy.{name} select * from {name} "
+                 f"where {column} in (select partition_start from serving_changed)")
+    conn.execute(f"delete from serving_copy.{_PUBLISHED_PARTITIONS} where table_name = $name "
+                 f"and partition_start in {stale}", {"name": name})
+    conn.execute(f"insert into serving_copy.{_PUBLISHED_PARTITIONS} "
+                 "select $name, partition_start, loaded_at from serving_changed", {"name": name})
+    return conn.execute("select coalesce(sum(l.row_count), 0) from meta.partition_loads as l "
+                        "semi join serving_changed as c using (partition_start) where l.table_name = $name",
+                        {"name": name}).fetchone()[0]
+
+
+def _latest_only(conn: Warehouse, served: ServedTable) -> str:
+    """The filter to a table's latest loaded partition, as a literal date, so that DuckDB
+    skips every row group of the other partitions."""
+    if not served.latest_partition_only:
+        return ""
+    loaded = conn.loaded_partitions(served.table.qualified_name)
+    return f" where {served.table.partition_column} = date '{loaded[-1]}'" if loaded else " where false"
+
+
+def _tables_in(conn: Warehouse, catalog: str) -> set[str]:
+    return {f"{schema}.{name}" for schema, name in conn.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = $catalog",
+        {"catalog": catalog}).fetchall()}

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import dagster as dg
 import duckdb
 
 from activation_assets.cli import main
@@ -39,7 +40,7 @@ def test_each_run_publishes_the_report_tables_and_the_latest_user_partitions(tmp
     # Weeks and months not ended yet have no tables to serve; every other served table is there.
     expected = {s.table.qualified_name for s in served_tables(config)}
     assert tables == {t for t in expected if not t.endswith(("_weekly", "_monthly"))
-                      or "retention_unbounded" in t}
+                      or "retention_unbounded" in t} | {"meta.serving_tables", "meta.serving_loads"}
     assert "activation.visit_engagement_daily" in tables and "mart.funnel_first_purchase" in tables
     for table, order in (("activation.visit_active_users_daily", "period_start"),
                          ("mart.dim_users", "user_id"), ("activation.visit_retention_unbounded_weekly", "1, 2")):
@@ -48,6 +49,18 @@ def test_each_run_publishes_the_report_tables_and_the_latest_user_partitions(tmp
     # The per-user status: the latest day only.
     assert serving_rows(copy, "select distinct period_start::varchar from activation.visit_activation_status_daily"
                         ) == [("2025-01-08",)]
+
+    # Published again with nothing loaded since: only the reports rebuilt whole (no load
+    # records to compare) are copied again.
+    with dg.DagsterInstance.from_config(str(tmp_path / "home")) as instance:
+        assert main([*cfg, "materialize", "--start", "2025-01-08", "--end", "2025-01-08",
+                     "--select", 'key:"serving/copy"']) == 0
+        latest = instance.get_latest_materialization_event(dg.AssetKey(["serving", "copy"]))
+        metadata = latest.asset_materialization.metadata
+    rebuilt_whole = {t for t in tables if "retention_unbounded" in t or t.startswith("mart.funnel_")}
+    assert (metadata["tables"].value, metadata["tables_copied"].value) == (len(tables) - 2, len(rebuilt_whole))
+    assert serving_rows(copy, "select * from activation.visit_active_users_daily order by period_start") == \
+        serving_rows(config.warehouse_path, "select * from activation.visit_active_users_daily order by period_start")
 
     # `query` reads the serving copy; --warehouse reads every partition.
     sql = tmp_path / "days.sql"

@@ -28,12 +28,13 @@ def build_serving_asset(config: ActivationConfig) -> dg.AssetsDefinition:
     def _serving_copy(context: dg.AssetExecutionContext, engine: EngineResource) -> dg.MaterializeResult:
         with engine.open() as conn:
             published = publish(conn, path, served)
-        context.log.info(f"serving copy {path}: {published.tables} tables, {published.rows} rows "
-                         f"in {published.seconds:.1f} s")
+        context.log.info(f"serving copy {path}: {published.tables} tables, {published.tables_copied} of them "
+                         f"changed and copied ({published.rows_copied} rows) in {published.seconds:.1f} s")
         return dg.MaterializeResult(metadata={
             "path": dg.MetadataValue.path(str(path)),
             "tables": dg.MetadataValue.int(published.tables),
-            "rows": dg.MetadataValue.int(published.rows),
+            "tables_copied": dg.MetadataValue.int(published.tables_copied),
+            "rows_copied": dg.MetadataValue.int(published.rows_copied),
             "publish_seconds": dg.MetadataValue.float(round(published.seconds, 3)),
         })
 
