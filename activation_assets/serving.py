@@ -68,6 +68,8 @@ def served_tables(config: ActivationConfig) -> list[ServedTable]:
 
 @dataclass(frozen=True)
 class Published:
+    """What a publication wrote: of the tables served, how many were written and their rows."""
+
     path: Path
     tables: int
     tables_copied: int

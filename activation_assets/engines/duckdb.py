@@ -69,7 +69,6 @@ class DuckDBEngine(EngineResource):
             prepare_connection(conn)
             yield DuckDBWarehouse(ProfiledConnection(conn))
 
-
     def claim(self, wait_seconds: float, progress: Callable[[str], None]) -> None:
         """Open the file for the runs of this process (`shared_database_in_process`), so
         that DuckDB's single-writer lock is taken before any run is created and held
