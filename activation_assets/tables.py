@@ -220,17 +220,17 @@ def retention_table(fact: str, grain: str) -> Table:
 
 
 def retention_unbounded_table(fact: str, grain: str) -> Table:
-    return Table("activation", f"{fact}_retention_unbounded_{grain}",
-                 f"One row per {grain} cohort and age: the cohort's users active in that period or any later one "
-                 f"(fact {fact}), as of the latest FirstLast snapshot.", "", tuple(Column(*c) for c in (
+    return _table("activation", f"{fact}_retention_unbounded_{grain}",
+                  f"One row per {grain} cohort and age: the cohort's users active in that period or any later one "
+                  f"(fact {fact}), as of the latest FirstLast snapshot.", "", (
         ("cohort_start", "date", "First day of the cohort's period (the period of first_active_date)."),
         ("age", "integer", "Periods after the cohort's (0 = the cohort's own)."),
         ("cohort_users", "bigint", "Users whose first active period is the cohort's."),
         ("returned_users", "bigint", "Of them, users active in period cohort + age or any later one."),
         ("retention_rate", "double", "returned_users / cohort_users."),
         ("is_mature", "boolean", "Period cohort + age has ended in loaded data."),
-    )), unique_key=("cohort_start", "age"),
-        not_null=("cohort_start", "age", "cohort_users", "returned_users", "retention_rate", "is_mature"))
+    ), unique_key=("cohort_start", "age"),
+       not_null=("cohort_start", "age", "cohort_users", "returned_users", "retention_rate", "is_mature"))
 
 
 def engagement_daily_table(fact: str) -> Table:

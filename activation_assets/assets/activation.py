@@ -8,7 +8,6 @@ engagement of day D: the snapshots of D and the two days before), except the "on
 after" retention, rebuilt whole from the latest snapshot.
 """
 
-
 import datetime as dt
 from collections.abc import Callable
 
@@ -287,8 +286,10 @@ def build_unbounded_retention_asset(*, config: ActivationConfig, fact: FactSpec)
             for grain_name, table in tables.items():
                 grain = Grain.of(grain_name, config)
                 conn.use_macros(grain.macros())
-                oldest_age = (snapshot - grain.period_start(config.start_date)).days
-                conn.replace_table(table, sql, {"snapshot_date": snapshot, "ages": list(range(oldest_age + 1))})
+                # Days since the first cohort's period: no cohort is older in periods (the SQL keeps
+                # each cohort's ages up to the snapshot's period).
+                age_bound = (snapshot - grain.period_start(config.start_date)).days
+                conn.replace_table(table, sql, {"snapshot_date": snapshot, "ages": list(range(age_bound + 1))})
                 rows, mature = conn.execute(
                     f"select count(*), count(*) filter (where is_mature) from {table.qualified_name}").fetchone()
                 latest = query_as_markdown(conn, f"select * from {table.qualified_name} where age = 1 "
